@@ -1,0 +1,40 @@
+# The Therapeutic Relationship: every target is a thin line over the real tools.
+#   make lab    create .venv if missing, install the course, open JupyterLab on the start notebook
+#   make test   create/update .venv if needed, run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+
+.PHONY: lab test bench validate grade clean-grading help
+
+help:
+	@echo "make lab    start the course (JupyterLab on notebooks/00_start_here.ipynb)"
+	@echo "make test   run the whole test suite"
+	@echo "make bench  run the benchmarks under bench/"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 lab")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(ROOT_FLAG)
+
+test: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python bench/run_all.py
+
+validate: $(STAMP)
+	$(BIN)/course validate
+
+clean-grading:
+	rm -rf grading/release grading/submitted grading/autograded grading/feedback grading/gradebook.db

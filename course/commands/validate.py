@@ -1,0 +1,27 @@
+"""`course validate [PATH...]`: check vignettes, self-checks, rubrics and registries."""
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = "validate"
+HELP = "check vignette, question, rubric and registry files; report file:line problems"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                        help="files or folders to check (default: all course content and rubrics)")
+
+
+def run(args) -> int:
+    from course.validation import validate
+
+    report = validate(list(args.paths))
+    for problem in sorted(report.problems, key=lambda p: (p.path, p.line)):
+        print(problem)
+    counts = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing"
+    if report.problems:
+        n = len(report.problems)
+        print(f"\n{n} problem{'s' if n != 1 else ''} found (checked {counts}). Fix them and run course validate again.")
+        return 1
+    print(f"All good: checked {counts}.")
+    return 0
