@@ -1,0 +1,573 @@
+"""Self-check questions: loader, validator, pure grading, and the `self_check` widget.
+
+A module's questions live in `course/content/questions/<module>.yml` (format in the
+shared content guide). Three layers, as everywhere in the course:
+
+    load_questions("frame")            -> [Question, ...]       (validated; CourseError if not)
+    get_question("frame.asymmetry")    -> Question
+    grade(question, ["a"])             -> Result(score, correct, feedback, explanation)
+    self_check("frame")                -> a widget with every question of the module
+    self_check("frame.asymmetry")      -> a widget with one question
+
+Grading is pure: a single-answer question scores 1 or 0; a multiple-answer question scores
+the fraction of options judged correctly (ticked when right, left blank when wrong).
+The widget only renders, forwards clicks and records `selfcheck.answer` through
+`course.recorder.record`; it never knows where the record goes.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from course import paths
+from course.errors import CourseError
+from course.validation import Report
+from course.yamlio import YamlError, load_yaml
+
+KINDS = ("single", "multiple")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+OPTION_ID_RE = re.compile(r"^[a-z]$")
+MIN_OPTIONS, MAX_OPTIONS = 3, 5
+TOP_KEYS = ("module", "questions")
+QUESTION_KEYS = ("id", "kind", "prompt", "options", "explanation", "concepts", "codes")
+OPTION_KEYS = ("id", "text", "correct", "feedback")
+
+
+# --------------------------------------------------------------------------- model
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Question:
+    module: str
+    id: str
+    kind: str
+    prompt: str
+    options: tuple[Option, ...]
+    explanation: str
+    concepts: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+    @property
+    def ref(self) -> str:
+        """The full id, e.g. 'frame.asymmetry'."""
+        return f"{self.module}.{self.id}"
+
+    @property
+    def correct_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.options if o.correct)
+
+    def option(self, option_id: str) -> Option:
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    """How one option was judged: `selected` by the learner, `correct` per the key,
+    `judged_right` when the learner's choice about it matches the key."""
+
+    id: str
+    text: str
+    selected: bool
+    correct: bool
+    feedback: str
+
+    @property
+    def judged_right(self) -> bool:
+        return self.selected == self.correct
+
+
+@dataclass(frozen=True)
+class Result:
+    question: str               # full ref, e.g. "frame.asymmetry"
+    answer: tuple[str, ...]     # selected option ids, in option order
+    score: float                # 0..1
+    correct: bool               # score == 1
+    feedback: tuple[OptionFeedback, ...] = field(default_factory=tuple)  # one per option, in order
+    explanation: str = ""
+
+
+# --------------------------------------------------------------------------- grading
+def grade(question: Question, selected_ids: Iterable[str] | str | None) -> Result:
+    """Score an answer. Pure: no widgets, no recording.
+
+    `selected_ids` is the set of option ids the learner chose (a single id string is accepted
+    for single-answer questions). A single-answer question needs exactly one choice."""
+    if selected_ids is None:
+        selected: list[str] = []
+    elif isinstance(selected_ids, str):
+        selected = [selected_ids]
+    else:
+        selected = list(selected_ids)
+    known = [o.id for o in question.options]
+    unknown = [s for s in selected if s not in known]
+    if unknown:
+        raise CourseError(
+            f"Question {question.ref} has no option {', '.join(repr(u) for u in unknown)}.",
+            hint=f"Its options are {', '.join(known)}.")
+    chosen = set(selected)
+    if question.kind == "single" and len(chosen) != 1:
+        raise CourseError(f"Question {question.ref} takes exactly one answer; {len(chosen)} were given.",
+                          hint="Choose one option, then check your answer.")
+    feedback = tuple(OptionFeedback(o.id, o.text, o.id in chosen, o.correct, o.feedback) for o in question.options)
+    if question.kind == "single":
+        score = 1.0 if question.option(next(iter(chosen))).correct else 0.0
+    else:
+        score = sum(1 for f in feedback if f.judged_right) / len(feedback)
+    answer = tuple(o.id for o in question.options if o.id in chosen)
+    return Result(question.ref, answer, round(score, 4), score >= 1.0, feedback, question.explanation)
+
+
+# --------------------------------------------------------------------------- validation
+def _suggest(key: str, allowed: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(key), list(allowed), n=1)
+    return f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+
+
+def _registries() -> tuple[set[str], set[str], list[str]]:
+    from course.codes import load_codes, load_concepts, module_ids
+
+    return set(load_concepts()), set(load_codes()), module_ids()
+
+
+def _check_tags(f, values, lines, kp, report: Report, known: set[str], what: str, registry: str,
+                required: bool, label: str | None = None) -> tuple[str, ...]:
+    label = label or _label(kp)
+    if values is None:
+        if required:
+            report.add(f, lines.near(kp), f"{label}: no {what} listed",
+                       f"add '{kp[-1]}: [...]' with at least one tag from {registry}")
+        return ()
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, list):
+        report.add(f, lines.near(kp), f"{label}: '{kp[-1]}' must be a list", f"write it as {kp[-1]}: [a, b]")
+        return ()
+    if required and not values:
+        report.add(f, lines.near(kp), f"{label}: the {what} list is empty",
+                   f"add at least one tag from {registry}")
+    for i, v in enumerate(values):
+        if str(v) not in known:
+            close = difflib.get_close_matches(str(v), sorted(known), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            report.add(f, lines.near(kp + (i,)), f"{label}: unknown {what} '{v}'",
+                       f"{hint}use an id from {registry} (append a new entry there if it is truly missing)")
+    return tuple(str(v) for v in values)
+
+
+def kp_label(kp: tuple) -> str:
+    """'question 2, option 1'-style label built from a key path, for messages."""
+    return _label(kp)
+
+
+def _label(kp: tuple) -> str:
+    parts = []
+    if len(kp) >= 2 and kp[0] == "questions":
+        parts.append(f"question {kp[1] + 1}")
+    if len(kp) >= 4 and kp[2] == "options":
+        parts.append(f"option {kp[3] + 1}")
+    return ", ".join(parts) or "file"
+
+
+def _validate_one(f: Path, report: Report, seen_refs: dict[str, str],
+                  known_concepts: set[str], known_codes: set[str], modules: list[str]) -> list[Question]:
+    """Check one file; add every problem to `report`; return the questions that are sound."""
+    try:
+        data, lines = load_yaml(f)
+    except YamlError as exc:
+        report.add(exc.path, exc.line, exc.message, "fix the YAML syntax, then run course validate again")
+        return []
+    report.count("question files")
+    if not isinstance(data, dict):
+        report.add(f, 1, "a question file must be a mapping with 'module:' and 'questions:'",
+                   "start the file with 'module: <module id>' and a 'questions:' list")
+        return []
+    for key in data:
+        if key not in TOP_KEYS:
+            report.add(f, lines.near((key,)), f"unknown top-level key '{key}'", _suggest(key, TOP_KEYS))
+    module = data.get("module")
+    stem = Path(f).stem
+    if not module:
+        report.add(f, 1, "no 'module:' given", f"add 'module: {stem}' at the top")
+        module = stem
+    else:
+        module = str(module)
+        if module not in modules:
+            report.add(f, lines.near(("module",)), f"unknown module '{module}'",
+                       f"use one of: {', '.join(modules)}")
+        if module != stem:
+            report.add(f, lines.near(("module",)), f"module '{module}' does not match the file name '{Path(f).name}'",
+                       f"rename the file to {module}.yml or set 'module: {stem}'")
+    qs = data.get("questions")
+    if not isinstance(qs, list) or not qs:
+        report.add(f, lines.near(("questions",)), "no questions found",
+                   "add a 'questions:' list with at least one question")
+        return []
+    out: list[Question] = []
+    for qi, q in enumerate(qs):
+        kp = ("questions", qi)
+        line = lines.near(kp)
+        label = _label(kp)
+        if not isinstance(q, dict):
+            report.add(f, line, f"{label} is not a mapping", "give it id, kind, prompt, options, explanation, concepts")
+            continue
+        report.count("questions")
+        before = len(report.problems)
+        qid = str(q.get("id") or "")
+        if not qid:
+            report.add(f, line, f"{label} has no id", "add 'id: short-name' (lowercase-with-hyphens)")
+        else:
+            label = f"{label} ({qid})"
+            if not ID_RE.match(qid):
+                report.add(f, lines.near(kp + ("id",)), f"{label}: id '{qid}' is not lowercase-with-hyphens",
+                           "rename it, e.g. 'asymmetry' or 'dual-roles'")
+            ref = f"{module}.{qid}"
+            if ref in seen_refs:
+                report.add(f, lines.near(kp + ("id",)), f"{label}: duplicate question id '{ref}' (first at {seen_refs[ref]})",
+                           "give each question its own id")
+            else:
+                seen_refs[ref] = f"{f}:{lines.near(kp + ('id',))}"
+        for key in q:
+            if key not in QUESTION_KEYS:
+                report.add(f, lines.near(kp + (key,)), f"{label}: unknown key '{key}'", _suggest(key, QUESTION_KEYS))
+        kind = q.get("kind")
+        if kind not in KINDS:
+            report.add(f, lines.near(kp + ("kind",)), f"{label}: kind is {kind!r}",
+                       "use 'kind: single' (exactly one correct option) or 'kind: multiple' (tick all that apply)")
+        for key in ("prompt", "explanation"):
+            if not isinstance(q.get(key), str) or not q.get(key).strip():
+                report.add(f, lines.near(kp + (key,)), f"{label}: no {key}",
+                           f"add '{key}: \"...\"'" + (" (the teaching point shown after any answer)" if key == "explanation" else ""))
+        opts = q.get("options")
+        options: list[Option] = []
+        if not isinstance(opts, list):
+            report.add(f, lines.near(kp + ("options",)), f"{label}: no options list",
+                       f"add 'options:' with {MIN_OPTIONS}-{MAX_OPTIONS} options (ids a, b, c, ...)")
+            opts = []
+        elif not MIN_OPTIONS <= len(opts) <= MAX_OPTIONS:
+            report.add(f, lines.near(kp + ("options",)), f"{label}: has {len(opts)} options",
+                       f"give it between {MIN_OPTIONS} and {MAX_OPTIONS} options")
+        seen_opts: set[str] = set()
+        for oi, o in enumerate(opts):
+            okp = kp + ("options", oi)
+            olabel = f"{label}, option {oi + 1}"
+            if not isinstance(o, dict):
+                report.add(f, lines.near(okp), f"{olabel} is not a mapping", "give it id, text, correct, feedback")
+                continue
+            for key in o:
+                if key not in OPTION_KEYS:
+                    report.add(f, lines.near(okp + (key,)), f"{olabel}: unknown key '{key}'", _suggest(key, OPTION_KEYS))
+            oid = str(o.get("id") or "")
+            if not oid:
+                report.add(f, lines.near(okp), f"{olabel} has no id", f"add 'id: {chr(97 + oi)}'")
+            elif not OPTION_ID_RE.match(oid):
+                report.add(f, lines.near(okp + ("id",)), f"{olabel}: option id '{oid}' is not a single lowercase letter",
+                           f"use a, b, c, ... (this one would be '{chr(97 + oi)}')")
+            elif oid in seen_opts:
+                report.add(f, lines.near(okp + ("id",)), f"{olabel}: option id '{oid}' is used twice in this question",
+                           "give each option its own letter")
+            seen_opts.add(oid)
+            olabel = f"{label}, option {oid or oi + 1}"
+            if not isinstance(o.get("text"), str) or not o.get("text").strip():
+                report.add(f, lines.near(okp + ("text",)), f"{olabel}: no text", "add 'text: \"...\"'")
+            if not isinstance(o.get("correct"), bool):
+                report.add(f, lines.near(okp + ("correct",)), f"{olabel}: 'correct' is {o.get('correct')!r}",
+                           "write 'correct: true' or 'correct: false'")
+            if not isinstance(o.get("feedback"), str) or not o.get("feedback").strip():
+                report.add(f, lines.near(okp + ("feedback",)), f"{olabel}: no feedback",
+                           "add 'feedback:' explaining why this option is right, or why it is tempting but wrong")
+            options.append(Option(oid, str(o.get("text") or ""), o.get("correct") is True, str(o.get("feedback") or "")))
+        n_correct = sum(1 for o in options if o.correct)
+        if kind == "single" and opts and n_correct != 1:
+            report.add(f, lines.near(kp + ("options",)), f"{label}: a single-answer question has {n_correct} correct options",
+                       "mark exactly one option 'correct: true', or make it 'kind: multiple'")
+        if kind == "multiple" and opts and n_correct < 1:
+            report.add(f, lines.near(kp + ("options",)), f"{label}: no option is marked correct",
+                       "mark at least one option 'correct: true'")
+        concepts = _check_tags(f, q.get("concepts"), lines, kp + ("concepts",), report, known_concepts,
+                               "concept tag", "course/content/concepts.yml", required=True, label=label)
+        codes = _check_tags(f, q.get("codes"), lines, kp + ("codes",), report, known_codes,
+                            "code id", "course/content/codes.yml", required=False, label=label)
+        if len(report.problems) == before:
+            out.append(Question(module, qid, str(kind), q["prompt"].strip(), tuple(options),
+                                q["explanation"].strip(), concepts, codes))
+    return out
+
+
+def validate_files(paths_: list[Path]) -> Report:
+    """Check question files; report every problem with its line. Never raises on bad input."""
+    report = Report()
+    try:
+        known_concepts, known_codes, modules = _registries()
+    except Exception as exc:  # a broken registry is reported by its own validator
+        report.add(paths.CONCEPTS_FILE, 1, f"cannot read the course registries ({exc})",
+                   "run course validate on course/content/ to see what is wrong there")
+        return report
+    seen: dict[str, str] = {}
+    for f in paths_:
+        try:
+            _validate_one(Path(f), report, seen, known_concepts, known_codes, modules)
+        except Exception as exc:  # pragma: no cover - the validator must never crash
+            report.add(f, 1, f"the checker could not read this file ({type(exc).__name__}: {exc})",
+                       "check the file against the format in the course docs")
+    return report
+
+
+# --------------------------------------------------------------------------- loading
+_cache: dict[tuple[str, float], list[Question]] = {}
+
+
+def _questions_dir(questions_dir: Path | str | None) -> Path:
+    return Path(questions_dir) if questions_dir is not None else paths.QUESTIONS_DIR
+
+
+def available_modules(questions_dir: Path | str | None = None) -> list[str]:
+    """Modules that have a question file."""
+    d = _questions_dir(questions_dir)
+    return sorted(p.stem for p in d.glob("*.yml")) if d.is_dir() else []
+
+
+def load_questions(module: str, questions_dir: Path | str | None = None) -> list[Question]:
+    """All questions of `module`, in file order. CourseError if the file is missing or invalid."""
+    f = _questions_dir(questions_dir) / f"{module}.yml"
+    if not f.is_file():
+        have = available_modules(questions_dir)
+        raise CourseError(f"There are no self-check questions for '{module}'.",
+                          hint=f"Modules with questions: {', '.join(have) if have else 'none yet'}.")
+    key = (str(f.resolve()), f.stat().st_mtime)
+    if key in _cache:
+        return list(_cache[key])
+    report = Report()
+    try:
+        known_concepts, known_codes, modules = _registries()
+    except Exception:
+        raise CourseError("The course registries could not be read.",
+                          hint="Run 'course validate' in a terminal to see what is wrong.") from None
+    qs = _validate_one(f, report, {}, known_concepts, known_codes, modules)
+    if report.problems:
+        first = report.problems[0]
+        more = f" (and {len(report.problems) - 1} more)" if len(report.problems) > 1 else ""
+        raise CourseError(f"The self-check questions for '{module}' have a problem: {first}{more}.",
+                          hint=f"Run 'course validate {f}' to see them all.")
+    _cache[key] = qs
+    return list(qs)
+
+
+def get_question(ref: str, questions_dir: Path | str | None = None) -> Question:
+    """One question by full id, e.g. 'frame.asymmetry'."""
+    module, _, qid = str(ref).partition(".")
+    if not qid:
+        raise CourseError(f"'{ref}' is not a question id.",
+                          hint="Question ids look like 'frame.asymmetry' (module, a dot, question).")
+    qs = load_questions(module, questions_dir)
+    for q in qs:
+        if q.id == qid:
+            return q
+    raise CourseError(f"Module '{module}' has no question '{qid}'.",
+                      hint=f"Its questions are: {', '.join(q.ref for q in qs)}.")
+
+
+# --------------------------------------------------------------------------- widget
+_STYLE = """<style>
+.selfcheck { border-left: 4px solid #1d4ed8; padding: 4px 0 8px 12px; margin: 8px 0 14px 0; }
+.selfcheck .widget-radio-box label, .selfcheck .widget-checkbox label,
+.selfcheck .widget-label-basic, .selfcheck .widget-checkbox .widget-label {
+  white-space: normal !important; overflow: visible !important; height: auto !important; line-height: 1.4;
+}
+.selfcheck .widget-radio-box label { margin-bottom: 4px; }
+.selfcheck .widget-checkbox { height: auto !important; margin-bottom: 4px; }
+.selfcheck-feedback ul { margin: 4px 0; padding-left: 1.2em; }
+.selfcheck :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
+</style>"""
+
+_MARK = {True: ("&#10003;", "Right"), False: ("&#10007;", "Not quite")}
+
+
+def _esc(s: str) -> str:
+    return html.escape(str(s))
+
+
+def render_feedback(question: Question, result: Result) -> str:
+    """The feedback panel's HTML for a graded answer (also used by tests)."""
+    if result.correct:
+        head = "<strong>&#10003; Correct.</strong>"
+    elif question.kind == "multiple":
+        right = sum(1 for f in result.feedback if f.judged_right)
+        head = (f"<strong>Partly right:</strong> you judged {right} of {len(result.feedback)} options correctly "
+                f"(score {result.score:.0%}).")
+    else:
+        head = "<strong>&#10007; Not this one.</strong>"
+    items = []
+    for fb in result.feedback:
+        if fb.selected:
+            mark, word = _MARK[fb.judged_right]
+            what = "You chose" if question.kind == "single" else "You ticked"
+        elif question.kind == "multiple" and fb.correct:
+            mark, word = _MARK[False]
+            what = "You left blank"
+        else:
+            continue
+        items.append(f"<li><span aria-hidden='true'>{mark}</span> <em>{word}.</em> {what} "
+                     f"<q>{_esc(fb.text)}</q>: {_esc(fb.feedback)}</li>")
+    parts = [f"<div role='status' aria-live='polite'><p>{head}</p>"]
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    parts.append(f"<p><strong>Why it matters:</strong> {_esc(result.explanation)}</p>")
+    if question.codes:
+        try:
+            from course.codes import cite
+
+            parts.append("<p><small>See: " + "; ".join(_esc(cite(c)) for c in question.codes) + "</small></p>")
+        except CourseError:
+            pass
+    parts.append("</div>")
+    return "".join(parts)
+
+
+class QuestionWidget:
+    """One question's widgets. `.box` is the VBox to display; `select`, `check` and
+    `try_again` drive it the way clicks do (used by tests and by the buttons)."""
+
+    def __init__(self, question: Question, number: int | None = None, total: int | None = None):
+        import ipywidgets as w
+
+        self.question = question
+        self.result: Result | None = None
+        counter = f"Question {number} of {total}. " if number and total and total > 1 else ""
+        hint = "Choose one answer." if question.kind == "single" else "Tick every answer that applies."
+        self.prompt = w.HTML(f"<p><strong>{_esc(counter)}</strong>{_esc(question.prompt)}</p>"
+                             f"<p><small>{hint}</small></p>")
+        if question.kind == "single":
+            self.radio = w.RadioButtons(options=[(o.text, o.id) for o in question.options], value=None,
+                                        layout=w.Layout(width="auto"), description="")
+            self.radio.add_class("selfcheck-option")
+            self.checkboxes: list = []
+            options_box = self.radio
+        else:
+            self.radio = None
+            self.checkboxes = []
+            for o in question.options:
+                cb = w.Checkbox(value=False, description=o.text, indent=False, layout=w.Layout(width="auto"))
+                cb.add_class("selfcheck-option")
+                self.checkboxes.append(cb)
+            options_box = w.VBox(self.checkboxes)
+        self.check_button = w.Button(description="Check my answer", button_style="primary",
+                                     tooltip="Check my answer", layout=w.Layout(width="auto"))
+        self.check_button.add_class("selfcheck-check")
+        self.retry_button = w.Button(description="Try again", tooltip="Clear your answer and try again",
+                                     layout=w.Layout(width="auto", display="none"))
+        self.retry_button.add_class("selfcheck-retry")
+        self.feedback = w.HTML("")
+        self.feedback.add_class("selfcheck-feedback")
+        self.check_button.on_click(lambda _b: self.check())
+        self.retry_button.on_click(lambda _b: self.try_again())
+        self.box = w.VBox([self.prompt, options_box, w.HBox([self.check_button, self.retry_button]), self.feedback])
+        self.box.add_class("selfcheck")
+
+    # -- state
+    def selected(self) -> list[str]:
+        if self.radio is not None:
+            return [self.radio.value] if self.radio.value else []
+        return [o.id for o, cb in zip(self.question.options, self.checkboxes) if cb.value]
+
+    def select(self, ids: Iterable[str] | str) -> None:
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        if self.radio is not None:
+            self.radio.value = ids[0] if ids else None
+        else:
+            for o, cb in zip(self.question.options, self.checkboxes):
+                cb.value = o.id in ids
+
+    def _set_enabled(self, enabled: bool) -> None:
+        if self.radio is not None:
+            self.radio.disabled = not enabled
+        for cb in self.checkboxes:
+            cb.disabled = not enabled
+        self.check_button.disabled = not enabled
+
+    # -- actions
+    def check(self) -> Result | None:
+        chosen = self.selected()
+        if not chosen:
+            msg = "Choose an answer first." if self.question.kind == "single" else "Tick at least one answer first."
+            self.feedback.value = f"<div role='status' aria-live='polite'><p>{msg}</p></div>"
+            return None
+        result = grade(self.question, chosen)
+        self.result = result
+        self.feedback.value = render_feedback(self.question, result)
+        self._set_enabled(False)
+        self.retry_button.layout.display = ""
+        try:
+            from course.recorder import record
+
+            record("selfcheck.answer", self.question.module, self.question.id,
+                   question=self.question.ref, answer=list(result.answer), correct=result.correct,
+                   score=result.score, concepts=list(self.question.concepts))
+        except Exception:  # recording must never break the exercise; the store reports its own faults
+            pass
+        return result
+
+    def try_again(self) -> None:
+        self.result = None
+        self.select([])
+        self._set_enabled(True)
+        self.feedback.value = ""
+        self.retry_button.layout.display = "none"
+
+
+class SelfCheck:
+    """What `self_check` returns: displays as the questions' widgets in a notebook."""
+
+    def __init__(self, questions: list[Question], title: str | None = None):
+        import ipywidgets as w
+
+        self.questions = [QuestionWidget(q, i + 1, len(questions)) for i, q in enumerate(questions)]
+        head = [w.HTML(_STYLE + (f"<h3>{_esc(title)}</h3>" if title else ""))]
+        self.widget = w.VBox(head + [qw.box for qw in self.questions])
+        self.widget.add_class("selfcheck-set")
+
+    def __getitem__(self, i: int) -> QuestionWidget:
+        return self.questions[i]
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):  # older IPython
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def self_check(ref: str, questions_dir: Path | str | None = None) -> SelfCheck:
+    """Self-check questions as a widget: `self_check("frame")` for a module's questions,
+    `self_check("frame.asymmetry")` for one."""
+    ref = str(ref).strip()
+    if "." in ref:
+        q = get_question(ref, questions_dir)
+        return SelfCheck([q])
+    qs = load_questions(ref, questions_dir)
+    title = "Check your understanding"
+    try:
+        from course.codes import load_modules
+
+        for m in load_modules():
+            if m["id"] == ref:
+                title = f"Check your understanding: module {m['number']}"
+    except Exception:
+        pass
+    return SelfCheck(qs, title)
