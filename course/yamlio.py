@@ -42,7 +42,7 @@ def _convert(node: yaml.Node, keypath: tuple, lines: _Lines, path: str) -> Any:
                 raise YamlError(path, knode.start_mark.line + 1,
                                 f"the key '{key}' appears twice in the same block; keep one of them")
             out[key] = _convert(vnode, keypath + (key,), lines, path)
-            lines.setdefault(keypath + (key,), knode.start_mark.line + 1)
+            lines[keypath + (key,)] = knode.start_mark.line + 1  # errors point at the key
         return out
     if isinstance(node, yaml.SequenceNode):
         return [_convert(v, keypath + (i,), lines, path) for i, v in enumerate(node.value)]
