@@ -1,0 +1,1 @@
+"""Instructor side: nbgrader at the edge (pipeline, parallel autograde, exports, reports)."""
