@@ -27,7 +27,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@touch $(STAMP)
 
 lab: $(STAMP)
-	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG)
+	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
