@@ -1,0 +1,622 @@
+"""Vignettes: the model, the loader, the validator and a pure walk through the branches.
+
+A vignette is a YAML file under `course/content/vignettes/<module>/<id>.yml` (the format is
+described in docs/authoring-vignettes.md). This module has no widgets in it:
+
+    v = load_vignette("transference/are-you-tired-of-me")   # validated, cached
+    w = Walk(v)
+    w.scene.lines, w.scene.choices
+    w.choose(0)            # -> the Choice made; w.scene is now the next scene
+    w.back(); w.restart()
+    w.is_ending, w.path, w.concepts, w.codes
+
+`validate_files(paths)` checks files for `course validate` and reports every problem as
+`path:line: what is wrong; how to fix it`, all problems in one run; it never raises.
+`load_vignette` runs the same checks and refuses a file with problems, so a broken vignette
+never reaches a learner.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from course import paths
+from course.errors import CourseError
+from course.validation import Report
+from course.yamlio import YamlError, load_yaml
+
+QUALITIES = ("helpful", "mixed", "harmful")
+SPEAKERS = ("client", "counselor", "narrator")
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MIN_CHOICES = 2
+
+TOP_KEYS = {"id", "title", "module", "objectives", "content_note", "client", "start", "scenes"}
+REQUIRED_TOP = ("id", "title", "module", "objectives", "client", "start", "scenes")
+CLIENT_KEYS = {"name", "age", "pronouns", "presenting_concern", "context"}
+REQUIRED_CLIENT = ("name", "presenting_concern", "context")
+SCENE_KEYS = {"lines", "inner_reaction", "choices", "ending"}
+LINE_KEYS = {"speaker", "text"}
+CHOICE_KEYS = {"text", "next", "quality", "feedback", "concepts", "codes"}
+ENDING_KEYS = {"outcome", "summary", "reflection"}
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Line:
+    speaker: str  # client | counselor | narrator
+    text: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    next: str
+    quality: str
+    feedback: str
+    concepts: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Ending:
+    outcome: str
+    summary: str
+    reflection: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    id: str
+    lines: tuple[Line, ...]
+    choices: tuple[Choice, ...] = ()
+    inner_reaction: str | None = None
+    ending: Ending | None = None
+
+    @property
+    def is_ending(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True)
+class Client:
+    name: str
+    presenting_concern: str
+    context: str
+    age: int | str | None = None
+    pronouns: str | None = None
+
+
+@dataclass(frozen=True)
+class Vignette:
+    id: str
+    title: str
+    module: str
+    objectives: tuple[str, ...]
+    client: Client
+    start: str
+    scenes: dict[str, Scene]
+    content_note: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.module}/{self.id}"
+
+    def scene(self, scene_id: str) -> Scene:
+        return self.scenes[scene_id]
+
+    def edges(self) -> list[tuple[str, int, Choice]]:
+        """Every choice as (from scene id, choice index, choice), in file order."""
+        return [(s.id, i, c) for s in self.scenes.values() for i, c in enumerate(s.choices)]
+
+    def depths(self) -> dict[str, int]:
+        """Breadth-first distance of each reachable scene from the start."""
+        return _bfs(self.start, {s.id: [c.next for c in s.choices] for s in self.scenes.values()})
+
+
+# --------------------------------------------------------------------------------------------
+# Walking a vignette (pure state machine; the player and the tests drive it)
+# --------------------------------------------------------------------------------------------
+class Walk:
+    """Where a learner is in a vignette, and how they got there."""
+
+    def __init__(self, vignette: Vignette):
+        self.vignette = vignette
+        self._steps: list[tuple[str, int]] = []  # (scene id, choice index) for each choice made
+        self.current: str = vignette.start
+
+    @property
+    def scene(self) -> Scene:
+        return self.vignette.scenes[self.current]
+
+    @property
+    def is_ending(self) -> bool:
+        return self.scene.is_ending
+
+    @property
+    def ending(self) -> Ending | None:
+        return self.scene.ending
+
+    @property
+    def can_go_back(self) -> bool:
+        return bool(self._steps)
+
+    def choose(self, index: int) -> Choice:
+        scene = self.scene
+        if scene.is_ending:
+            raise CourseError("This path has reached its ending, so there is nothing left to choose.",
+                              hint="Go back a step or start again to explore another branch.")
+        if not isinstance(index, int) or not 0 <= index < len(scene.choices):
+            raise CourseError(f"There is no choice number {index} in this scene.",
+                              hint=f"Pick a number from 0 to {len(scene.choices) - 1}.")
+        choice = scene.choices[index]
+        self._steps.append((self.current, index))
+        self.current = choice.next
+        return choice
+
+    def back(self) -> str | None:
+        """Undo the last choice; returns the scene id returned to, or None at the start."""
+        if not self._steps:
+            return None
+        self.current, _ = self._steps.pop()
+        return self.current
+
+    def restart(self) -> None:
+        self._steps.clear()
+        self.current = self.vignette.start
+
+    @property
+    def steps(self) -> list[tuple[Scene, int, Choice]]:
+        """The choices made so far: (scene, choice index, choice)."""
+        out = []
+        for sid, i in self._steps:
+            s = self.vignette.scenes[sid]
+            out.append((s, i, s.choices[i]))
+        return out
+
+    @property
+    def last_choice(self) -> Choice | None:
+        return self.steps[-1][2] if self._steps else None
+
+    @property
+    def path(self) -> list[str]:
+        """Scene ids visited, from the start to the current scene."""
+        return [sid for sid, _ in self._steps] + [self.current]
+
+    @property
+    def concepts(self) -> list[str]:
+        return _unique(t for _, _, c in self.steps for t in c.concepts)
+
+    @property
+    def codes(self) -> list[str]:
+        return _unique(t for _, _, c in self.steps for t in c.codes)
+
+
+def _unique(items) -> list:
+    seen: dict = {}
+    for x in items:
+        seen.setdefault(x, None)
+    return list(seen)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding and loading
+# --------------------------------------------------------------------------------------------
+def list_vignettes(root: Path | None = None) -> list[str]:
+    """Refs ("<module>/<id>") of the vignettes shipped under `root` (default: the course's)."""
+    root = Path(root or paths.VIGNETTES_DIR)
+    if not root.is_dir():
+        return []
+    return sorted(f"{p.parent.name}/{p.stem}" for p in root.glob("*/*.y*ml") if p.suffix in (".yml", ".yaml"))
+
+
+def resolve(ref: str | Path) -> Path:
+    """The file behind a ref ("<module>/<id>") or a path; CourseError with guidance if none."""
+    if isinstance(ref, Path) or str(ref).endswith((".yml", ".yaml")):
+        p = Path(ref)
+        if p.is_file():
+            return p
+        raise CourseError(f"There is no vignette file at '{ref}'.",
+                          hint="Check the path; it is relative to the folder the notebook or command runs in.")
+    text = str(ref).strip().strip("/")
+    for suffix in (".yml", ".yaml"):
+        p = paths.VIGNETTES_DIR / f"{text}{suffix}"
+        if "/" in text and p.is_file():
+            return p
+    available = list_vignettes()
+    close = difflib.get_close_matches(text, available, n=1)
+    guess = f"Did you mean '{close[0]}'? " if close else ""
+    raise CourseError(
+        f"There is no vignette called '{ref}'.",
+        hint=f"{guess}Write it as \"<module>/<id>\"; available: {', '.join(available) or 'none yet'}.",
+    )
+
+
+_CACHE: dict[Path, tuple[float, Vignette]] = {}
+
+
+def load_vignette(ref: str | Path) -> Vignette:
+    """Load and validate a vignette; cached until the file changes. Raises CourseError listing
+    every `file:line` problem if the file is invalid."""
+    path = resolve(ref).resolve()
+    mtime = path.stat().st_mtime_ns
+    hit = _CACHE.get(path)
+    if hit and hit[0] == mtime:
+        return hit[1]
+    report = Report()
+    vignette = _check_file(path, report)
+    if report.problems or vignette is None:
+        listing = "\n".join(f"  {p}" for p in report.problems)
+        n = len(report.problems)
+        raise CourseError(
+            f"The vignette file {path.name} has {n} problem{'s' if n != 1 else ''} and cannot be played:\n{listing}\n",
+            hint=f"Fix them (run `course validate {path}` to check again).",
+        )
+    _CACHE[path] = (mtime, vignette)
+    return vignette
+
+
+# --------------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------------
+def validate_files(files: list[Path]) -> Report:
+    """Check vignette files; every problem in one run; never raises on bad input."""
+    report = Report()
+    ids: dict[str, list[tuple[Path, int]]] = {}
+    for f in files:
+        f = Path(f)
+        try:
+            _check_file(f, report, ids=ids)
+        except Exception as exc:  # a validator must never crash on bad input
+            report.add(f, 1, f"the file could not be checked ({type(exc).__name__}: {exc})",
+                       "report this to the course maintainers along with the file")
+    _check_duplicate_ids(files, ids, report)
+    return report
+
+
+def _check_duplicate_ids(files, ids: dict[str, list[tuple[Path, int]]], report: Report) -> None:
+    """A vignette id is what progress records use, so it must be unique across the course."""
+    given = {Path(f).resolve() for f in files}
+    # include the shipped tree so that a new file cannot reuse a shipped id
+    for p in sorted(paths.VIGNETTES_DIR.glob("*/*.y*ml")):
+        if p.resolve() in given:
+            continue
+        try:
+            data, lines = load_yaml(p)
+        except YamlError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), str):
+            ids.setdefault(data["id"], []).append((p, lines.near(("id",))))
+    for vid, where in ids.items():
+        mine = [(p, ln) for p, ln in where if Path(p).resolve() in given]
+        if len(where) < 2:
+            continue
+        for p, ln in mine:
+            others = ", ".join(str(q) for q, _ in where if q != p)
+            report.add(p, ln, f"the vignette id '{vid}' is also used by {others}",
+                       "give each vignette its own id (and rename the file to match)")
+
+
+def _did_you_mean(word: str, options) -> str:
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _text(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _check_keys(f, node: dict, allowed: set[str], where: str, keypath: tuple, lines, report: Report) -> None:
+    for k in node:
+        if k not in allowed:
+            report.add(f, lines.near(keypath + (k,)), f"{where} has an unknown field '{k}'{_did_you_mean(k, allowed)}",
+                       f"use only: {', '.join(sorted(allowed))}")
+
+
+def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette | None:
+    """Check one file, adding problems to `report`; return the Vignette if it could be built."""
+    f = Path(f)
+    try:
+        data, lines = load_yaml(f)
+    except YamlError as exc:
+        report.add(exc.path, exc.line, exc.message, "fix the YAML, then run course validate again")
+        return None
+    if not isinstance(data, dict):
+        report.add(f, lines.near(()), "a vignette file must be a block of fields (id, title, module, ...)",
+                   "start from a shipped vignette (see docs/authoring-vignettes.md)")
+        return None
+    n_before = len(report.problems)
+    report.count("vignettes")
+    if isinstance(data.get("scenes"), dict):
+        report.count("scenes", len(data["scenes"]))
+    from course.codes import load_codes, load_concepts, module_ids
+
+    codes, concepts, modules = load_codes(), load_concepts(), module_ids()
+
+    _check_keys(f, data, TOP_KEYS, "the vignette", (), lines, report)
+    for k in REQUIRED_TOP:
+        if k not in data or data[k] in (None, "", [], {}):
+            report.add(f, lines.near((k,)), f"the vignette has no '{k}'", f"add '{k}:' at the top level")
+
+    vid = data.get("id")
+    if vid is not None:
+        if not isinstance(vid, str) or not ID_RE.match(vid):
+            report.add(f, lines.near(("id",)), f"the id '{vid}' is not lowercase-with-hyphens",
+                       "use an id like are-you-tired-of-me")
+        elif vid != f.stem:
+            report.add(f, lines.near(("id",)), f"the id '{vid}' does not match the file name '{f.name}'",
+                       f"rename the file to {vid}.yml or set id: {f.stem}")
+        if ids is not None and isinstance(vid, str):
+            ids.setdefault(vid, []).append((f, lines.near(("id",))))
+    for k in ("title", "content_note"):
+        if data.get(k) is not None and not _text(data.get(k)):
+            report.add(f, lines.near((k,)), f"'{k}' must be text", f"write {k}: \"...\" in quotes")
+
+    module = data.get("module")
+    if module is not None:
+        if module not in modules:
+            report.add(f, lines.near(("module",)), f"unknown module '{module}'{_did_you_mean(module, modules)}",
+                       f"use one of: {', '.join(modules)}")
+        elif module != f.parent.name:
+            report.add(f, lines.near(("module",)),
+                       f"module '{module}' does not match the folder '{f.parent.name}'",
+                       f"move the file to vignettes/{module}/ or set module: {f.parent.name}")
+
+    objectives = data.get("objectives")
+    if objectives is not None and (not isinstance(objectives, list) or not objectives
+                                   or not all(_text(o) for o in objectives)):
+        report.add(f, lines.near(("objectives",)), "'objectives' must be a list of one or more sentences",
+                   "write each objective on its own '- ' line")
+
+    client = data.get("client")
+    if client is not None:
+        if not isinstance(client, dict):
+            report.add(f, lines.near(("client",)), "'client' must be a block of fields",
+                       "give it name, age, presenting_concern and context")
+        else:
+            _check_keys(f, client, CLIENT_KEYS, "the client", ("client",), lines, report)
+            for k in REQUIRED_CLIENT:
+                if not _text(client.get(k)):
+                    report.add(f, lines.near(("client", k)), f"the client has no '{k}'", f"add '{k}:' under client")
+
+    raw_scenes = data.get("scenes")
+    scenes_ok = isinstance(raw_scenes, dict) and bool(raw_scenes)
+    if raw_scenes is not None and not scenes_ok:
+        report.add(f, lines.near(("scenes",)), "'scenes' must be a block of named scenes",
+                   "write each scene as '  scene-id:' under scenes")
+    scene_ids = list(raw_scenes) if scenes_ok else []
+
+    start = data.get("start")
+    if start is not None and scenes_ok and start not in raw_scenes:
+        report.add(f, lines.near(("start",)), f"start names a scene '{start}' that does not exist"
+                   f"{_did_you_mean(start, scene_ids)}", "set start: to the id of the first scene")
+
+    built: dict[str, Scene] = {}
+    graph: dict[str, list[str]] = {}
+    dead_or_broken: set[str] = set()
+    for sid, raw in (raw_scenes.items() if scenes_ok else []):
+        kp = ("scenes", sid)
+        scene = _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts)
+        # the graph follows every 'next' that names a scene, even in a choice with other
+        # mistakes, so that one mistake does not make the rest of the tree look unreachable
+        raw_choices = raw.get("choices") if isinstance(raw, dict) else None
+        raw_choices = raw_choices if isinstance(raw_choices, list) else []
+        targets = [c.get("next") for c in raw_choices if isinstance(c, dict)]
+        graph[sid] = [t for t in targets if isinstance(t, str) and t in raw_scenes]
+        if scene is None:
+            dead_or_broken.add(sid)
+            continue
+        built[sid] = scene
+        if not scene.is_ending and (not scene.choices or len(graph[sid]) < len(scene.choices)):
+            dead_or_broken.add(sid)
+
+    if scenes_ok and start in raw_scenes:
+        _check_graph(f, start, raw_scenes, graph, built, dead_or_broken, lines, report)
+
+    if len(report.problems) > n_before or not scenes_ok:
+        return None
+    c = data["client"]
+    return Vignette(
+        id=vid, title=data["title"], module=module,
+        objectives=tuple(objectives), start=start, scenes=built, content_note=data.get("content_note"),
+        client=Client(name=c["name"], presenting_concern=c["presenting_concern"], context=c["context"],
+                      age=c.get("age"), pronouns=c.get("pronouns")),
+        path=f,
+    )
+
+
+def _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts) -> Scene | None:
+    n_before = len(report.problems)
+    line = lines.near(kp)
+    if not isinstance(sid, str) or not ID_RE.match(sid):
+        report.add(f, line, f"the scene id '{sid}' is not lowercase-with-hyphens", "rename it, e.g. explore-the-question")
+    if not isinstance(raw, dict):
+        report.add(f, line, f"scene '{sid}' must be a block with lines and choices (or an ending)",
+                   "see docs/authoring-vignettes.md for the shape of a scene")
+        return None
+    _check_keys(f, raw, SCENE_KEYS, f"scene '{sid}'", kp, lines, report)
+
+    raw_lines = raw.get("lines")
+    built_lines: list[Line] = []
+    if not isinstance(raw_lines, list) or not raw_lines:
+        report.add(f, lines.near(kp + ("lines",)), f"scene '{sid}' has no lines",
+                   "add 'lines:' with at least one '- speaker: ... text: ...'")
+    else:
+        for i, ln in enumerate(raw_lines):
+            lkp = kp + ("lines", i)
+            if not isinstance(ln, dict):
+                report.add(f, lines.near(lkp), f"line {i + 1} of scene '{sid}' needs a speaker and a text",
+                           "write it as '- speaker: client' with 'text: \"...\"' under it")
+                continue
+            _check_keys(f, ln, LINE_KEYS, f"line {i + 1} of scene '{sid}'", lkp, lines, report)
+            if ln.get("speaker") not in SPEAKERS:
+                report.add(f, lines.near(lkp + ("speaker",)),
+                           f"line {i + 1} of scene '{sid}' has speaker '{ln.get('speaker')}'"
+                           f"{_did_you_mean(ln.get('speaker'), SPEAKERS)}", f"use one of: {', '.join(SPEAKERS)}")
+            if not _text(ln.get("text")):
+                report.add(f, lines.near(lkp + ("text",)), f"line {i + 1} of scene '{sid}' has no text",
+                           "add 'text: \"...\"'")
+            else:
+                built_lines.append(Line(str(ln.get("speaker")), ln["text"]))
+
+    inner = raw.get("inner_reaction")
+    if inner is not None and not _text(inner):
+        report.add(f, lines.near(kp + ("inner_reaction",)), f"the inner_reaction of scene '{sid}' is empty",
+                   "write it as text or remove the field")
+
+    has_choices = "choices" in raw and raw["choices"] not in (None, [])
+    has_ending = "ending" in raw and raw["ending"] is not None
+    ending = None
+    choices: list[Choice] = []
+    if has_choices and has_ending:
+        report.add(f, lines.near(kp + ("ending",)), f"scene '{sid}' has both choices and an ending",
+                   "an ending scene has no choices: remove one of them")
+    if not has_choices and not has_ending:
+        report.add(f, line, f"scene '{sid}' is a dead end: it has no choices and is not an ending",
+                   "add 'choices:' (at least 2) or an 'ending:' with outcome, summary and reflection")
+    if has_ending:
+        ending = _check_ending(f, sid, raw["ending"], kp + ("ending",), lines, report)
+    if has_choices:
+        raw_choices = raw["choices"]
+        if not isinstance(raw_choices, list):
+            report.add(f, lines.near(kp + ("choices",)), f"the choices of scene '{sid}' must be a list",
+                       "start each choice with '- text:'")
+        else:
+            if len(raw_choices) < MIN_CHOICES and not has_ending:
+                report.add(f, lines.near(kp + ("choices",)),
+                           f"scene '{sid}' offers only {len(raw_choices)} choice; a decision needs at least {MIN_CHOICES}",
+                           "add more choices (shipped vignettes offer 3 or more)")
+            for i, rc in enumerate(raw_choices):
+                c = _check_choice(f, sid, i, rc, kp + ("choices", i), lines, report, scene_ids, codes, concepts)
+                if c is not None:
+                    choices.append(c)
+    if len(report.problems) > n_before:
+        return None
+    return Scene(id=sid, lines=tuple(built_lines), choices=tuple(choices),
+                 inner_reaction=inner, ending=ending)
+
+
+def _check_ending(f, sid, raw, kp, lines, report) -> Ending | None:
+    if not isinstance(raw, dict):
+        report.add(f, lines.near(kp), f"the ending of scene '{sid}' must be a block",
+                   "give it outcome, summary and reflection")
+        return None
+    n_before = len(report.problems)
+    _check_keys(f, raw, ENDING_KEYS, f"the ending of scene '{sid}'", kp, lines, report)
+    if raw.get("outcome") not in QUALITIES:
+        report.add(f, lines.near(kp + ("outcome",)),
+                   f"the ending of scene '{sid}' has outcome '{raw.get('outcome')}'"
+                   f"{_did_you_mean(raw.get('outcome'), QUALITIES)}", f"use one of: {', '.join(QUALITIES)}")
+    for k, fix in (("summary", "say in 1-3 sentences what this path showed"),
+                   ("reflection", "add a reflection prompt (never ask learners to disclose their own history)")):
+        if not _text(raw.get(k)):
+            report.add(f, lines.near(kp + (k,)), f"the ending of scene '{sid}' has no {k}", f"add '{k}:'; {fix}")
+    if len(report.problems) > n_before:
+        return None
+    return Ending(raw["outcome"], raw["summary"], raw["reflection"])
+
+
+def _tags(f, value, key, what, registry: dict, kp, lines, report, required: bool, where: str) -> tuple[str, ...]:
+    if value is None or value == []:
+        if required:
+            report.add(f, lines.near(kp), f"{where} has no {key}",
+                       f"add '{key}: [...]' with at least one tag from course/content/concepts.yml")
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        report.add(f, lines.near(kp + (key,)), f"{where}: '{key}' must be a list", f"write {key}: [a, b]")
+        return ()
+    for j, tag in enumerate(value):
+        if tag not in registry:
+            report.add(f, lines.near(kp + (key, j)), f"{where} names an unknown {what} '{tag}'"
+                       f"{_did_you_mean(tag, registry)}",
+                       f"use an id from course/content/{'concepts' if key == 'concepts' else 'codes'}.yml or add one there")
+    return tuple(str(t) for t in value)
+
+
+def _check_choice(f, sid, i, raw, kp, lines, report, scene_ids, codes, concepts) -> Choice | None:
+    where = f"choice {i + 1} of scene '{sid}'"
+    if not isinstance(raw, dict):
+        report.add(f, lines.near(kp), f"{where} must be a block", "give it text, next, quality, feedback and concepts")
+        return None
+    n_before = len(report.problems)
+    _check_keys(f, raw, CHOICE_KEYS, where, kp, lines, report)
+    if not _text(raw.get("text")):
+        report.add(f, lines.near(kp + ("text",)), f"{where} has no text", "add 'text:' with what the counselor says or does")
+    nxt = raw.get("next")
+    if nxt is None:
+        report.add(f, lines.near(kp), f"{where} has no 'next' scene", "add 'next:' naming the scene it leads to")
+    elif nxt not in scene_ids:
+        report.add(f, lines.near(kp + ("next",)),
+                   f"{where} leads to a scene '{nxt}' that does not exist{_did_you_mean(nxt, scene_ids)}",
+                   "set 'next:' to an existing scene id, or add that scene")
+    if raw.get("quality") not in QUALITIES:
+        report.add(f, lines.near(kp + ("quality",)),
+                   f"{where} has quality '{raw.get('quality')}'{_did_you_mean(raw.get('quality'), QUALITIES)}",
+                   f"use one of: {', '.join(QUALITIES)}")
+    if not _text(raw.get("feedback")):
+        report.add(f, lines.near(kp + ("feedback",)), f"{where} has no feedback",
+                   "add 'feedback:' explaining in 2-4 sentences why this helps or harms")
+    cons = _tags(f, raw.get("concepts"), "concepts", "concept tag", concepts, kp, lines, report, True, where)
+    cods = _tags(f, raw.get("codes"), "codes", "ethics-code id", codes, kp, lines, report, False, where)
+    if len(report.problems) > n_before:
+        return None
+    return Choice(text=raw["text"], next=nxt, quality=raw["quality"], feedback=raw["feedback"],
+                  concepts=cons, codes=cods)
+
+
+def _bfs(start: str, graph: dict[str, list[str]]) -> dict[str, int]:
+    depth = {start: 0}
+    queue = deque([start])
+    while queue:
+        s = queue.popleft()
+        for t in graph.get(s, ()):
+            if t not in depth:
+                depth[t] = depth[s] + 1
+                queue.append(t)
+    return depth
+
+
+def _check_graph(f, start, raw_scenes, graph, built, dead_or_broken, lines, report) -> None:
+    reachable = _bfs(start, graph)
+    for sid in raw_scenes:
+        if sid not in reachable:
+            report.add(f, lines.near(("scenes", sid)), f"scene '{sid}' cannot be reached from the start '{start}'",
+                       "point a choice's 'next:' at it, or delete the scene")
+    # Scenes from which an ending can be reached. Scenes already reported (dead ends, unknown
+    # targets, malformed) count as exits here so that one mistake is reported once.
+    reverse: dict[str, list[str]] = {s: [] for s in graph}
+    for s, targets in graph.items():
+        for t in targets:
+            reverse.setdefault(t, []).append(s)
+    exits = {s for s, sc in built.items() if sc.is_ending} | dead_or_broken
+    can_finish = set(exits)
+    queue = deque(exits)
+    while queue:
+        t = queue.popleft()
+        for s in reverse.get(t, ()):
+            if s not in can_finish:
+                can_finish.add(s)
+                queue.append(s)
+    trapped = [s for s in raw_scenes if s in reachable and s not in can_finish]
+    reported: set[str] = set()
+    for s in trapped:
+        if s in reported:
+            continue
+        # the loop containing s: scenes reachable from s that can also reach s
+        from_s = set(_bfs(s, graph))
+        loop = [t for t in trapped if t in from_s and s in _bfs(t, graph)]
+        if not loop or (loop == [s] and s not in graph.get(s, ())):
+            continue  # not on a loop itself; it only leads into one, which is reported
+        reported.update(loop)
+        names = " -> ".join(loop + [loop[0]])
+        report.add(f, lines.near(("scenes", loop[0])),
+                   f"scenes {names} form a loop with no way out to an ending",
+                   "give one of these scenes a choice that leads toward an ending")
