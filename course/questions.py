@@ -517,7 +517,18 @@ class QuestionWidget:
                    score=result.score, concepts=list(self.question.concepts))
         except Exception:  # recording must never break the exercise; the store reports its own faults
             pass
+        self._show_notices()
         return result
+
+    def _show_notices(self) -> None:
+        """Storage notices raised during a click would land in a hidden log; show them here."""
+        try:
+            from course.progress import take_notices
+        except ImportError:
+            return
+        notes = take_notices()
+        if notes:
+            self.feedback.value += "".join(f"<p class='course-notice'><small>{_esc(n)}</small></p>" for n in notes)
 
     def try_again(self) -> None:
         self.result = None
