@@ -492,10 +492,16 @@ def _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts) -> 
                 report.add(f, lines.near(kp + ("choices",)),
                            f"scene '{sid}' offers only {len(raw_choices)} choice; a decision needs at least {MIN_CHOICES}",
                            "add more choices (shipped vignettes offer 3 or more)")
+            texts: dict[str, int] = {}
             for i, rc in enumerate(raw_choices):
                 c = _check_choice(f, sid, i, rc, kp + ("choices", i), lines, report, scene_ids, codes, concepts)
                 if c is not None:
                     choices.append(c)
+                    if c.text.strip() in texts:
+                        report.add(f, lines.near(kp + ("choices", i, "text")),
+                                   f"choices {texts[c.text.strip()] + 1} and {i + 1} of scene '{sid}' have the same text",
+                                   "make each choice's text different so learners can tell them apart")
+                    texts.setdefault(c.text.strip(), i)
     if len(report.problems) > n_before:
         return None
     return Scene(id=sid, lines=tuple(built_lines), choices=tuple(choices),

@@ -1,0 +1,387 @@
+"""The vignette player: one line in a notebook plays a branching scene.
+
+    play("transference/are-you-tired-of-me")                     # solo study
+    play("termination/the-coffee-invitation", mode="discussion")  # seminar: vote, reveal, discuss
+
+`play` returns the player widget; as the last line of a cell it is displayed. All logic lives in
+`course.scenes.Walk`; this module renders the walk and forwards clicks. Every step is recorded
+through `course.recorder.record` (see that module for the event kinds).
+
+Accessibility: choices are native radio buttons with visible labels (Tab to the group, arrow
+keys to choose, Tab to "Say this", Enter or Space to press it). Feedback and endings are marked
+by words and symbols as well as colour, and are announced by screen readers (aria-live).
+"""
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from course.codes import cite, code_entry, concept_label, load_concepts
+from course.errors import CourseError
+from course.recorder import record
+from course.scenes import Choice, Scene, Vignette, Walk, load_vignette
+
+MODES = ("solo", "discussion")
+
+QUALITY_STYLE = {
+    # quality: (symbol, label, text colour, background, border)
+    "helpful": ("✓", "Helpful", "#14532d", "#dcfce7", "#15803d"),
+    "mixed": ("◐", "Mixed", "#713f12", "#fef9c3", "#a16207"),
+    "harmful": ("✗", "Harmful", "#7f1d1d", "#fee2e2", "#b91c1c"),
+}
+LETTERS = "ABCDEFGHIJ"
+
+_CSS = """<style>
+.vignette-player { max-width: 820px; font-size: 15px; line-height: 1.5; color: #111827; }
+.vignette-player .vp-box { border-radius: 6px; padding: 10px 14px; margin: 6px 0; }
+.vignette-player .vp-client { background: #f3f4f6; }
+.vignette-player .vp-note { background: #fff7ed; border-left: 4px solid #c2410c; }
+.vignette-player .vp-inner { background: #eef2ff; border-left: 4px dashed #4338ca; }
+.vignette-player .vp-line { margin: 4px 0; }
+.vignette-player .vp-narration { font-style: italic; color: #374151; }
+.vignette-player .vp-quality { font-weight: 700; }
+.vignette-player .vp-muted { color: #4b5563; font-size: 13px; }
+.vignette-player .vignette-choice label, .vignette-player .vignette-choice .widget-label-basic {
+  white-space: normal !important; height: auto !important; line-height: 1.4; }
+.vignette-player .vignette-choice .widget-radio-box label { margin-bottom: 6px; align-items: flex-start; }
+.vignette-player .vignette-choice .widget-radio-box input { margin-top: 4px; flex-shrink: 0; }
+.vignette-player .vp-card { border: 1px solid #d1d5db; border-radius: 6px; padding: 8px; }
+.vignette-player .widget-html-content { white-space: normal; }
+</style>"""
+
+
+def play(ref: str, mode: str = "solo") -> "VignettePlayer":
+    """Play a vignette ("<module>/<id>", or a path to a .yml file).
+
+    mode="solo": one learner chooses, sees feedback, can go back or start again.
+    mode="discussion": a seminar view with every choice lettered for a vote and a reveal of
+    every consequence side by side.
+    """
+    if mode not in MODES:
+        raise CourseError(f"There is no player mode called '{mode}'.",
+                          hint='Use mode="solo" (the default) or mode="discussion".')
+    vignette = load_vignette(ref)
+    return VignettePlayer(vignette, mode=mode)
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def quality_badge(quality: str, noun: str = "response") -> str:
+    sym, label, fg, bg, border = QUALITY_STYLE[quality]
+    return (f'<span class="vp-quality" style="color:{fg};background:{bg};border:1px solid {border};'
+            f'border-radius:4px;padding:1px 6px">{sym} {label} {noun}</span>')
+
+
+def _panel(quality: str, inner: str, css: str = "") -> str:
+    _, _, fg, bg, border = QUALITY_STYLE[quality]
+    return (f'<div class="vp-box {css}" style="background:{bg};border-left:6px solid {border};color:#111827">'
+            f"{inner}</div>")
+
+
+class VignettePlayer(widgets.VBox):
+    """The widget returned by `play`. Attributes are public so tests can drive it:
+    `choices` (RadioButtons), `say`, `continue_button`, `back_button`, `restart_button`,
+    `feedback`, `ending` (HTML), `reveal` and `follow_buttons` (discussion mode), `walk`."""
+
+    def __init__(self, vignette: Vignette, mode: str = "solo"):
+        super().__init__()
+        self.add_class("vignette-player")
+        self.add_class(f"vignette-{mode}")
+        self.vignette = vignette
+        self.mode = mode
+        self.walk = Walk(vignette)
+        self.pending: Choice | None = None  # a choice made whose feedback is on screen
+        self.revealed = False
+        self._ending_recorded_for: tuple | None = None
+
+        self.header = widgets.HTML(_CSS + self._header_html())
+        self.transcript = widgets.HTML()
+        self.transcript.add_class("vignette-transcript")
+        self.inner = widgets.HTML()
+        self.inner.add_class("vignette-inner")
+
+        self.choices = widgets.RadioButtons(options=[], value=None, description="Your response:",
+                                            style={"description_width": "initial"},
+                                            layout=widgets.Layout(width="100%"))
+        self.choices.add_class("vignette-choice")
+        self.choices.observe(self._on_select, names="value")
+        self.say = widgets.Button(description="Say this", button_style="primary", disabled=True,
+                                  tooltip="Respond with the selected choice (Enter or Space)")
+        self.say.add_class("vignette-say")
+        self.say.on_click(self._on_say)
+
+        self.feedback = widgets.HTML()
+        self.feedback.add_class("vignette-feedback")
+        self.continue_button = widgets.Button(description="Continue", button_style="primary",
+                                              tooltip="See what happens next")
+        self.continue_button.add_class("vignette-continue")
+        self.continue_button.on_click(self._on_continue)
+
+        self.ending = widgets.HTML()
+        self.ending.add_class("vignette-ending")
+
+        self.back_button = widgets.Button(description="Go back a step", tooltip="Undo your last choice")
+        self.back_button.add_class("vignette-back")
+        self.back_button.on_click(self._on_back)
+        self.restart_button = widgets.Button(description="Start again", tooltip="Return to the first scene")
+        self.restart_button.add_class("vignette-restart")
+        self.restart_button.on_click(self._on_restart)
+        self.nav = widgets.HBox([self.back_button, self.restart_button])
+
+        # discussion mode
+        self.options = widgets.HTML()
+        self.options.add_class("vignette-options")
+        self.reveal = widgets.Button(description="Reveal consequences", button_style="info",
+                                     tooltip="Show every choice's consequence side by side")
+        self.reveal.add_class("vignette-reveal")
+        self.reveal.on_click(self._on_reveal)
+        self.consequences = widgets.GridBox(layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fit, minmax(220px, 1fr))", grid_gap="8px", width="100%"))
+        self.consequences.add_class("vignette-consequences")
+        self.follow_buttons: list[widgets.Button] = []
+
+        self._record("vignette.start", mode=mode)
+        self._render()
+
+    # ------------------------------------------------------------------ recording
+    def _record(self, kind: str, **data) -> None:
+        record(kind, self.vignette.module, self.vignette.id, vignette=self.vignette.ref, **data)
+
+    def _record_step(self, scene: Scene, index: int, choice: Choice) -> None:
+        self._record("vignette.step", scene=scene.id, choice=index, choice_text=choice.text,
+                     next=choice.next, quality=choice.quality, concepts=list(choice.concepts),
+                     codes=list(choice.codes))
+
+    def _record_ending_once(self) -> None:
+        key = tuple(self.walk.path)
+        if self._ending_recorded_for == key:
+            return
+        self._ending_recorded_for = key
+        w = self.walk
+        self._record("vignette.ending", ending=w.current, outcome=w.ending.outcome, path=w.path,
+                     concepts=w.concepts, codes=w.codes)
+
+    # ------------------------------------------------------------------ rendering
+    def _header_html(self) -> str:
+        v, c = self.vignette, self.vignette.client
+        who = ", ".join(_e(x) for x in (c.name, c.age, c.pronouns) if x not in (None, ""))
+        parts = [f'<h3 style="margin:4px 0">{_e(v.title)}</h3>']
+        if self.mode == "discussion":
+            parts.append('<div class="vp-muted">Discussion mode: read the scene, vote on a response, '
+                         'then reveal every consequence.</div>')
+        if v.content_note:
+            parts.append(f'<div class="vp-box vp-note" role="note"><strong>Content note:</strong> '
+                         f"{_e(v.content_note)}</div>")
+        parts.append(f'<div class="vp-box vp-client"><strong>Client:</strong> {who}<br>'
+                     f"<strong>Presenting concern:</strong> {_e(c.presenting_concern)}<br>"
+                     f"<strong>Context:</strong> {_e(c.context)}</div>")
+        return "".join(parts)
+
+    def _speaker(self, speaker: str) -> str:
+        if speaker == "client":
+            return self.vignette.client.name
+        return "You (counselor)"
+
+    def _transcript_html(self, scene: Scene) -> str:
+        out = [f'<div class="vp-muted">Scene {len(self.walk.path) if not self.pending else len(self.walk.path) - 1}'
+               f" &middot; {_e(scene.id)}</div>"]
+        for line in scene.lines:
+            if line.speaker == "narrator":
+                out.append(f'<p class="vp-line vp-narration"><em>{_e(line.text)}</em></p>')
+            else:
+                out.append(f'<p class="vp-line vp-{line.speaker}"><strong>{_e(self._speaker(line.speaker))}:</strong> '
+                           f"{_e(line.text)}</p>")
+        return "".join(out)
+
+    def _inner_html(self, scene: Scene) -> str:
+        if not scene.inner_reaction:
+            return ""
+        return (f'<div class="vp-box vp-inner" role="note"><strong>Your inner reaction:</strong> '
+                f"{_e(scene.inner_reaction)}</div>")
+
+    def _feedback_html(self, choice: Choice) -> str:
+        concepts = ", ".join(_e(concept_label(t)) for t in choice.concepts)
+        codes = "; ".join(_e(cite(c)) for c in choice.codes)
+        body = (f"<div>{quality_badge(choice.quality)}</div>"
+                f'<p style="margin:6px 0">{_e(choice.feedback)}</p>'
+                f'<div class="vp-muted"><strong>Concepts:</strong> {concepts}'
+                + (f"<br><strong>Codes:</strong> {codes}" if codes else "") + "</div>")
+        return f'<div role="status" aria-live="polite">{_panel(choice.quality, body)}</div>'
+
+    def _ending_html(self) -> str:
+        w = self.walk
+        end = w.ending
+        steps = "".join(
+            f"<li>{_e(c.text)} <span>{quality_badge(c.quality, 'choice')}</span></li>" for _, _, c in w.steps)
+        concepts_all = load_concepts()
+        concepts = "".join(
+            f"<li><strong>{_e(concept_label(t))}</strong>: {_e(concepts_all.get(t, {}).get('definition', ''))}</li>"
+            for t in w.concepts)
+        codes = "".join(f"<li><strong>{_e(cite(c))}</strong> ({_e(code_entry(c)['title'])}): "
+                        f"{_e(code_entry(c)['paraphrase'])}</li>" for c in w.codes)
+        body = (
+            f'<h4 style="margin:2px 0">Ending: {quality_badge(end.outcome, "outcome")}</h4>'
+            f'<p>{_e(end.summary)}</p>'
+            f"<strong>The path you took</strong><ol>{steps}</ol>"
+            f'<div class="vp-muted">Scenes: {" &rarr; ".join(_e(s) for s in w.path)}</div>'
+            f"<strong>Concepts you met</strong><ul>{concepts}</ul>"
+            + (f"<strong>Ethics codes cited</strong><ul>{codes}</ul>" if codes else
+               "<p><strong>Ethics codes cited:</strong> none on this path.</p>")
+            + f'<div class="vp-box" style="background:#fff;border:1px solid #9ca3af"><strong>For reflection:</strong> '
+              f"{_e(end.reflection)}</div>"
+            '<p class="vp-muted">Go back a step or start again to explore another branch.</p>'
+        )
+        return f'<div role="status" aria-live="polite">{_panel(end.outcome, body)}</div>'
+
+    def _render(self) -> None:
+        w = self.walk
+        self.back_button.disabled = not w.can_go_back
+        self.restart_button.disabled = not w.can_go_back
+        if self.mode == "discussion":
+            self._render_discussion()
+            return
+        if self.pending is not None:
+            scene, index, choice = w.steps[-1]
+            self.transcript.value = self._transcript_html(scene)
+            self.inner.value = self._inner_html(scene)
+            self._set_choices(scene, value=index, disabled=True)
+            self.feedback.value = self._feedback_html(choice)
+            self.continue_button.description = "See how it ends" if w.is_ending else "Continue"
+            body = [self.transcript, self.inner, self.choices, self.feedback, self.continue_button]
+        elif w.is_ending:
+            self.transcript.value = self._transcript_html(w.scene)
+            self.inner.value = self._inner_html(w.scene)
+            self.ending.value = self._ending_html()
+            body = [self.transcript, self.inner, self.ending]
+        else:
+            self.transcript.value = self._transcript_html(w.scene)
+            self.inner.value = self._inner_html(w.scene)
+            self._set_choices(w.scene, value=None, disabled=False)
+            self.feedback.value = ""
+            body = [self.transcript, self.inner, self.choices, self.say]
+        self.children = [self.header, *[b for b in body if b is not self.inner or self.inner.value], self.nav]
+
+    def _set_choices(self, scene: Scene, value, disabled: bool) -> None:
+        opts = [(c.text, i) for i, c in enumerate(scene.choices)]
+        if list(self.choices.options) != opts:
+            self.choices.value = None
+            self.choices.options = opts
+        self.choices.value = value
+        self.choices.disabled = disabled
+        self.say.disabled = disabled or value is None
+
+    def _render_discussion(self) -> None:
+        w = self.walk
+        self.transcript.value = self._transcript_html(w.scene)
+        self.inner.value = self._inner_html(w.scene)
+        if w.is_ending:
+            self.ending.value = self._ending_html()
+            self._record_ending_once()
+            body = [self.transcript, self.inner, self.ending]
+        else:
+            items = "".join(f'<li style="margin:6px 0"><strong>{LETTERS[i]}.</strong> {_e(c.text)}</li>'
+                            for i, c in enumerate(w.scene.choices))
+            self.options.value = (f'<div class="vp-box" style="border:1px solid #d1d5db"><strong>What would you say? '
+                                  f'Vote A&ndash;{LETTERS[len(w.scene.choices) - 1]}.</strong>'
+                                  f'<ol style="list-style:none;padding-left:0">{items}</ol></div>')
+            self.reveal.description = "Hide consequences" if self.revealed else "Reveal consequences"
+            body = [self.transcript, self.inner, self.options, self.reveal]
+            if self.revealed:
+                self._build_cards(w.scene)
+                body.append(self.consequences)
+        self.children = [self.header, *[b for b in body if b is not self.inner or self.inner.value], self.nav]
+
+    def _build_cards(self, scene: Scene) -> None:
+        cards, self.follow_buttons = [], []
+        for i, c in enumerate(scene.choices):
+            nxt = self.vignette.scenes[c.next]
+            where = f"an ending ({nxt.ending.outcome})" if nxt.is_ending else f"scene {c.next}"
+            html_ = widgets.HTML(_panel(c.quality, (
+                f"<strong>{LETTERS[i]}.</strong> {quality_badge(c.quality)}"
+                f'<p style="margin:6px 0">{_e(c.feedback)}</p>'
+                f'<div class="vp-muted">Leads to {_e(where)}</div>')))
+            btn = widgets.Button(description=f"Follow {LETTERS[i]}", tooltip=f"Continue the scene with choice {LETTERS[i]}")
+            btn.add_class("vignette-follow")
+            btn.on_click(lambda _b, i=i: self.follow(i))
+            self.follow_buttons.append(btn)
+            card = widgets.VBox([html_, btn])
+            card.add_class("vp-card")
+            cards.append(card)
+        self.consequences.children = cards
+
+    # ------------------------------------------------------------------ actions
+    def _on_select(self, change) -> None:
+        if self.mode == "solo" and self.pending is None and not self.walk.is_ending:
+            self.say.disabled = change["new"] is None
+
+    def _on_say(self, _button=None) -> None:
+        index = self.choices.value
+        if index is None or self.pending is not None or self.walk.is_ending:
+            return
+        scene = self.walk.scene
+        choice = self.walk.choose(index)
+        self._record_step(scene, index, choice)
+        self.pending = choice
+        self._render()
+        self.continue_button.focus()
+
+    def _on_continue(self, _button=None) -> None:
+        if self.pending is None:
+            return
+        self.pending = None
+        if self.walk.is_ending:
+            self._record_ending_once()
+        self._render()
+        self._focus_after_move()
+
+    def _on_back(self, _button=None) -> None:
+        scene = self.walk.back()
+        if scene is None:
+            return
+        self.pending = None
+        self.revealed = False
+        self._ending_recorded_for = None
+        self._record("vignette.back", scene=scene)
+        self._render()
+        self._focus_after_move()
+
+    def _on_restart(self, _button=None) -> None:
+        self.walk.restart()
+        self.pending = None
+        self.revealed = False
+        self._ending_recorded_for = None
+        self._record("vignette.restart")
+        self._render()
+        self._focus_after_move()
+
+    def _on_reveal(self, _button=None) -> None:
+        self.revealed = not self.revealed
+        self._render()
+
+    def _focus_after_move(self) -> None:
+        if self.mode == "solo" and not self.walk.is_ending:
+            self.choices.focus()
+        elif not self.walk.is_ending:
+            self.reveal.focus()
+        else:
+            self.restart_button.focus()
+
+    # ------------------------------------------------------------------ a small API (tests, scripts)
+    def choose(self, index: int) -> None:
+        """Solo: select choice `index` and press "Say this"."""
+        self.choices.value = index
+        self.say.click()
+
+    def follow(self, index: int) -> None:
+        """Discussion: move the class on along choice `index`."""
+        if self.walk.is_ending:
+            return
+        scene = self.walk.scene
+        choice = self.walk.choose(index)
+        self._record_step(scene, index, choice)
+        self.revealed = False
+        self._render()
+        self._focus_after_move()

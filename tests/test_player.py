@@ -1,0 +1,197 @@
+"""The vignette player, driven through the ipywidgets API (no browser, no kernel)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import ipywidgets as widgets
+import pytest
+
+from course import play
+from course.codes import cite, code_entry, concept_label
+from course.errors import CourseError
+from course.player import VignettePlayer
+from course.recorder import MemoryRecorder, set_recorder
+from course.scenes import load_vignette
+
+TIRED = "transference/are-you-tired-of-me"
+COFFEE = "termination/the-coffee-invitation"
+MINIMAL = Path(__file__).parent / "fixtures" / "vignettes" / "ok" / "transference" / "fixture-minimal.yml"
+
+
+@pytest.fixture
+def rec():
+    r = MemoryRecorder()
+    set_recorder(r)
+    yield r
+    set_recorder(None)
+
+
+def classes(p: VignettePlayer) -> set[str]:
+    out: set[str] = set()
+
+    def walk(w):
+        out.update(getattr(w, "_dom_classes", ()))
+        for c in getattr(w, "children", ()):
+            walk(c)
+
+    walk(p)
+    return out
+
+
+def shown(p: VignettePlayer, w) -> bool:
+    return w in p.children
+
+
+def test_play_returns_a_labelled_accessible_player(rec):
+    p = play(TIRED)
+    v = load_vignette(TIRED)
+    assert isinstance(p, widgets.VBox)
+    assert {"vignette-player", "vignette-choice", "vignette-say", "vignette-back", "vignette-restart"} <= classes(p)
+    assert isinstance(p.choices, widgets.RadioButtons) and p.choices.description  # a visible label
+    assert [t for t, _ in p.choices.options] == [c.text for c in v.scenes["opening"].choices]
+    assert p.choices.value is None and p.say.disabled  # nothing said until the learner picks
+    assert "Content note" in p.header.value and "Tomás Reyes" in p.header.value
+    assert "<em>Seven minutes" in p.transcript.value  # narration in italics
+    assert "<strong>Tomás Reyes:</strong>" in p.transcript.value
+    assert "Your inner reaction" in p.inner.value and shown(p, p.inner)
+    assert p.back_button.disabled and p.restart_button.disabled
+    assert [e.kind for e in rec.events] == ["vignette.start"]
+    assert rec.events[0].data == {"vignette": TIRED, "mode": "solo"}
+    assert (rec.events[0].module, rec.events[0].item) == ("transference", "are-you-tired-of-me")
+
+
+def test_choosing_shows_feedback_labelled_by_quality_and_records_the_step(rec):
+    p = play(TIRED)
+    choice = load_vignette(TIRED).scenes["opening"].choices[2]
+    p.choices.value = 2
+    assert not p.say.disabled
+    p.say.click()
+    assert shown(p, p.feedback) and shown(p, p.continue_button) and not shown(p, p.say)
+    assert "Harmful response" in p.feedback.value and "✗" in p.feedback.value  # words and symbol, not colour only
+    assert choice.feedback.split(".")[0] in p.feedback.value.replace("&#x27;", "'")
+    assert cite("aca-2014-a12") in p.feedback.value
+    assert p.choices.disabled and p.choices.value == 2
+    step = rec.of_kind("vignette.step")[0]
+    assert step.data == {"vignette": TIRED, "scene": "opening", "choice": 2, "choice_text": choice.text,
+                         "next": "door-closes", "quality": "harmful", "concepts": list(choice.concepts),
+                         "codes": list(choice.codes)}
+    p.continue_button.click()
+    assert p.walk.current == "door-closes" and not p.choices.disabled and p.choices.value is None
+    assert "Right. Yeah." in p.transcript.value and not shown(p, p.feedback)
+
+
+def test_going_back_from_feedback_lets_the_learner_choose_differently(rec):
+    p = play(TIRED)
+    p.choose(1)
+    assert "Mixed response" in p.feedback.value
+    p.back_button.click()
+    assert p.walk.current == "opening" and p.walk.path == ["opening"]
+    assert p.choices.value is None and not p.choices.disabled and shown(p, p.say)
+    assert rec.of_kind("vignette.back")[0].data == {"vignette": TIRED, "scene": "opening"}
+    p.choose(0)
+    assert "Helpful response" in p.feedback.value
+    p.continue_button.click()
+    assert p.walk.current == "explore-the-fear"
+
+
+def test_back_a_step_from_a_scene_returns_to_the_previous_decision(rec):
+    p = play(TIRED)
+    p.choose(0)
+    p.continue_button.click()
+    p.back_button.click()
+    assert p.walk.current == "opening" and p.choices.value is None
+
+
+def test_an_ending_shows_outcome_path_concepts_codes_and_reflection(rec):
+    p = play(TIRED)
+    for i in (2, 2):  # opening -> door-closes -> dropout
+        p.choose(i)
+        p.continue_button.click()
+    v = load_vignette(TIRED)
+    end = v.scenes["dropout"].ending
+    assert p.walk.is_ending and shown(p, p.ending) and not shown(p, p.choices)
+    html = p.ending.value.replace("&#x27;", "'")
+    assert "Harmful outcome" in html and end.summary in html and end.reflection.split("?")[0] in html
+    for sid, i, c in p.walk.steps:
+        assert c.text.replace("“", "").split("”")[0][:30] in html.replace("“", "")
+    for tag in p.walk.concepts:
+        assert concept_label(tag) in html
+    for code in ("aca-2014-a11c", "aca-2014-a12"):
+        assert cite(code) in html and code_entry(code)["paraphrase"] in html
+    endings = rec.of_kind("vignette.ending")
+    assert len(endings) == 1
+    assert endings[0].data["path"] == ["opening", "door-closes", "dropout"]
+    assert endings[0].data["outcome"] == "harmful" and endings[0].data["ending"] == "dropout"
+    assert set(endings[0].data["codes"]) == {"aca-2014-a11c", "aca-2014-a12"}
+    p._render()  # re-rendering never records the ending twice
+    assert len(rec.of_kind("vignette.ending")) == 1
+
+
+def test_start_again_returns_to_the_first_scene(rec):
+    p = play(COFFEE)
+    p.choose(1)
+    p.continue_button.click()
+    p.restart_button.click()
+    assert p.walk.path == ["opening"] and p.restart_button.disabled
+    assert [e.kind for e in rec.events][-1] == "vignette.restart"
+
+
+def test_counselor_lines_are_labelled_you(rec):
+    p = play(COFFEE)
+    p.choose(0)
+    p.continue_button.click()
+    p.choose(0)
+    p.continue_button.click()
+    assert p.walk.current == "warm-goodbye"
+    assert "<strong>You (counselor):</strong>" in p.transcript.value
+    assert "Helpful outcome" in p.ending.value
+
+
+def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
+    p = play(COFFEE, mode="discussion")
+    v = load_vignette(COFFEE)
+    opening = v.scenes["opening"]
+    assert "vignette-discussion" in p._dom_classes and shown(p, p.reveal) and not shown(p, p.consequences)
+    for letter in "ABC":
+        assert f"<strong>{letter}.</strong>" in p.options.value
+    assert "Helpful" not in p.options.value  # no spoilers before the vote
+    p.reveal.click()
+    assert shown(p, p.consequences) and len(p.consequences.children) == len(opening.choices)
+    cards = [c.children[0].value for c in p.consequences.children]
+    for card, c in zip(cards, opening.choices):
+        assert f"{c.quality.capitalize()} response" in card
+        assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
+    assert "Leads to scene what-it-means" in cards[0]
+    p.follow_buttons[1].click()
+    assert p.walk.current == "the-diner" and not p.revealed and not shown(p, p.consequences)
+    assert rec.events[0].data["mode"] == "discussion"
+    assert rec.of_kind("vignette.step")[0].data["choice"] == 1
+    p.reveal.click()
+    p.follow(2)
+    assert p.walk.is_ending and shown(p, p.ending) and "Harmful outcome" in p.ending.value
+    assert len(rec.of_kind("vignette.ending")) == 1
+
+
+def test_invalid_refs_and_modes_raise_course_errors_with_guidance(rec):
+    with pytest.raises(CourseError) as e:
+        play("termination/coffee")
+    assert "termination/the-coffee-invitation" in str(e.value)
+    with pytest.raises(CourseError) as e:
+        play(TIRED, mode="seminar")
+    assert "discussion" in str(e.value)
+    broken = MINIMAL.parents[2] / "broken" / "transference" / "dead-end.yml"
+    with pytest.raises(CourseError) as e:
+        play(broken)
+    assert "dead end" in str(e.value)
+    assert rec.events == []  # nothing recorded for a vignette that never started
+
+
+def test_text_from_a_vignette_file_is_escaped(rec, tmp_path):
+    folder = tmp_path / "transference"
+    folder.mkdir()
+    f = folder / "fixture-minimal.yml"
+    shutil.copy(MINIMAL, f)
+    f.write_text(f.read_text().replace("Do you like me?", "<script>alert(1)</script> & <b>"))
+    p = play(f)
+    assert "<script>" not in p.transcript.value and "&lt;script&gt;" in p.transcript.value
