@@ -1,0 +1,45 @@
+"""`course feedback <assignment>`: generate feedback, then check it leaks nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+NAME = "feedback"
+HELP = "generate feedback for an autograded assignment and check it for leaked solutions/tests/rubrics"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("assignment", help="assignment id, e.g. m1_frame")
+    parser.add_argument("--student", default=None, help="only this student")
+    parser.add_argument("--root", type=Path, default=None, help="the nbgrader course folder (default: grading/)")
+
+
+def run(args) -> int:
+    from course.errors import CourseError
+    from course.grading import gradebook as gbmod
+    from course.grading.release_check import build_needles, scan_files
+
+    root = gbmod.course_root(args.root)
+    if args.assignment not in gbmod.assignments(root):
+        raise CourseError(f"There is no assignment called '{args.assignment}'.")
+    api = gbmod.open_api(root)
+    if args.student:
+        res = api.generate_feedback(args.assignment, args.student, force=True)
+    else:
+        res = api.generate_feedback(args.assignment, force=True)
+    if not res.get("success"):
+        raise CourseError(f"nbgrader could not generate feedback: {res.get('error') or 'see the log above'}",
+                          hint="Autograde the submissions first (course autograde).")
+    files = sorted((root / "feedback").glob(f"{args.student or '*'}/{args.assignment}/*.html"))
+    leaks = scan_files(files, build_needles(root, args.assignment), root)
+    for leak in leaks:
+        print(leak)
+    if leaks:
+        bad = sorted({leak.file for leak in leaks})
+        for f in bad:
+            (root / f).unlink(missing_ok=True)
+        print(f"Removed {len(bad)} feedback file(s) that leaked protected text; fix the cause "
+              "(nbgrader_config.py GenerateFeedback.preprocessors must include ClearHiddenTests) and run again.")
+        return 1
+    print(f"Feedback for {len(files)} submission(s) is in {root / 'feedback'}; it contains no solution, "
+          "hidden-test or rubric text.")
+    return 0

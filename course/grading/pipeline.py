@@ -1,0 +1,438 @@
+"""Scoring outside the student's kernel: nbgrader preprocessors for the autograde pipeline.
+
+nbgrader normally takes a test cell's score from what the cell printed in the STUDENT'S kernel,
+so anything the student's code patched (a name the test reads, `min`, `float`) could change a
+grade. This module moves scoring into the grader's own process:
+
+* `GuardFiles` (just before Execute) loads the answer keys and remembers the bytes of the
+  gradebook and the instructor files; `CheckFiles` (just after Execute) restores any of them the
+  submission's code changed and flags the submission for review.
+* `ScoreFromSource` (after Execute, before SaveAutoGrades) reads each answer from the SOURCE of
+  the submitted notebook with `ast` (literals only; student code is never run by the grader),
+  scores it with the reflection rubric (`course.rubric.score`) or the structured answer key
+  (`course.grading.items`), clamps it to [0, points] and replaces the test cell's outputs with one
+  line of feedback (stdout) and one `execute_result` holding the float. SaveAutoGrades then
+  records our score, whatever the kernel printed.
+* `RecordReview` (after SaveAutoGrades) marks flagged grades `needs_manual_grade` in the gradebook
+  (unless a grader already gave a manual score, which nbgrader uses instead of the auto score),
+  sets a neutral comment on the answer cell, and writes `.course-review.json` next to the
+  autograded notebook for `course review`.
+
+All of it is wired through `grading/nbgrader_config.py`, so any caller of nbgrader's API or CLI
+gets it. Nothing here ever raises on a student's submission: a problem becomes 0 points plus a
+reason a grader can read.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbformat.notebooknode import NotebookNode, from_dict
+from traitlets import List as TList, Unicode
+
+from nbgrader import utils
+from nbgrader.preprocessors import NbGraderPreprocessor
+
+from course.grading import items as itemlib
+
+REVIEW_FILE = ".course-review.json"
+CHECK_SUFFIX = itemlib.CHECK_SUFFIX
+
+
+# --------------------------------------------------------------------------- answer extraction
+@dataclass
+class Extracted:
+    """What the submitted source says about one answer variable."""
+
+    name: str
+    found: bool = False          # a literal assignment was found and is the last word
+    value: Any = None
+    cell_index: int | None = None
+    review: list[str] = field(default_factory=list)   # reasons a grader should look
+    problem: str = ""           # why no value could be read (student-facing)
+
+
+_SAFE_EXTRA = (ast.Expr,)  # a bare string or comment-like expression in the answer cell is fine
+
+
+def _binds(node: ast.AST, name: str) -> bool:
+    """True if `node` binds/deletes `name` anywhere (loops, imports, defs, walrus, del, global)."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id == name and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            return True
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and sub.name == name:
+            return True
+        if isinstance(sub, (ast.Import, ast.ImportFrom)):
+            if any((a.asname or a.name.split(".")[0]) == name for a in sub.names):
+                return True
+        if isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names:
+            return True
+        if isinstance(sub, ast.Constant) and sub.value == name:
+            return True  # globals()["answer_1"] = ..., exec("answer_1 = ...")
+    return False
+
+
+def extract_answer(nb: NotebookNode, name: str) -> Extracted:
+    """Find the value the student gave `name`, reading cell sources statically.
+
+    The last top-level `name = <literal>` in notebook order wins (that is what running the
+    notebook top to bottom would leave). Any other way of setting the name, or a cell that
+    mentions it but is not valid Python, means the value cannot be trusted: no value, and a
+    reason for the grader.
+    """
+    out = Extracted(name)
+    mention = re.compile(rf"\b{re.escape(name)}\b")
+    last_kind = None  # "literal" | "code" | "broken"
+    for idx, cell in enumerate(nb.cells):
+        if cell.get("cell_type") != "code":
+            continue
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if (meta.get("grade") or meta.get("locked")) and not meta.get("solution"):
+            continue  # instructor cells (restored from the gradebook at autograde)
+        src = cell.get("source") or ""
+        if isinstance(src, list):
+            src = "".join(src)
+        if not mention.search(src):
+            continue
+        try:
+            tree = ast.parse(src)
+        except (SyntaxError, ValueError) as exc:
+            last_kind = "broken"
+            out.cell_index = idx
+            line = getattr(exc, "lineno", None)
+            out.problem = ("The cell with your answer is not valid Python"
+                           + (f" (near line {line})" if line else "")
+                           + "; perhaps a quote was deleted. A grader will read it.")
+            continue
+        other_code = False
+        for stmt in tree.body:
+            simple = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id == name:
+                simple = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
+                    and stmt.target.id == name and stmt.value is not None:
+                simple = stmt.value
+            if simple is not None:
+                out.cell_index = idx
+                try:
+                    out.value = ast.literal_eval(simple)
+                    last_kind = "literal"
+                    out.problem = ""
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    last_kind = "code"
+                    out.problem = (f"`{name}` is set by code rather than written out, so it cannot be "
+                                   "scored automatically. A grader will read it.")
+                if _binds(simple, name):
+                    last_kind = "code"
+                continue
+            if _binds(stmt, name):
+                out.cell_index = idx
+                last_kind = "code"
+                out.problem = (f"`{name}` is changed by code after the answer, so it cannot be scored "
+                               "automatically. A grader will read it.")
+                continue
+            if isinstance(stmt, ast.Assign) and all(
+                    isinstance(t, ast.Name) and re.match(itemlib.ID_RE.pattern, t.id) for t in stmt.targets):
+                continue  # another answer variable written out in the same cell
+            if isinstance(stmt, _SAFE_EXTRA) and isinstance(getattr(stmt, "value", None), ast.Constant):
+                continue
+            other_code = True
+        if other_code and out.cell_index == idx:
+            msg = "The answer cell also contains code besides the answer; a grader should look at it."
+            if msg not in out.review:
+                out.review.append(msg)
+    if last_kind == "literal":
+        out.found = True
+    elif last_kind is None:
+        out.problem = (f"No answer was found: the line `{name} = ...` is missing from the notebook "
+                       "(was the answer cell deleted?).")
+        out.review.append(out.problem)
+    else:
+        out.found = False
+        out.value = None
+        out.review.append(out.problem)
+    return out
+
+
+# --------------------------------------------------------------------------- scoring one item
+@dataclass
+class Scored:
+    item: str
+    kind: str
+    points: float
+    max_points: float
+    feedback: str
+    found: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"item": self.item, "kind": self.kind, "points": self.points, "max_points": self.max_points,
+                "feedback": self.feedback, "found": self.found, "missing": self.missing,
+                "needs_review": bool(self.review), "review_reasons": self.review}
+
+
+def _labels(tags) -> list[str]:
+    """Concept labels (what a student sees) from tags or the scorer's {concept, label} entries."""
+    try:
+        from course.codes import concept_label
+    except Exception:  # pragma: no cover
+        def concept_label(t):
+            return t
+    out = []
+    for t in tags or []:
+        if isinstance(t, dict):
+            out.append(str(t.get("label") or concept_label(str(t.get("concept", "")))))
+        else:
+            out.append(concept_label(str(t)))
+    return [o for o in out if o]
+
+
+def score_answer(item: dict, ex: Extracted, max_points: float) -> Scored:
+    """Score one extracted answer against its key; never raises."""
+    kind = item["kind"]
+    review = list(ex.review)
+    if not ex.found:
+        return Scored(item["id"], kind, 0.0, max_points, ex.problem, review=review)
+    try:
+        if kind == "reflection":
+            text = ex.value
+            if not isinstance(text, str):
+                review.append("The reflection is not text between quotes; a grader should read it.")
+                return Scored(item["id"], kind, 0.0, max_points,
+                              "Your reflection should be text between the triple quotes.", review=review)
+            if not text.strip():
+                return Scored(item["id"], kind, 0.0, max_points, "No reflection was written.", review=review)
+            from course.rubric import score as rubric_score
+            res = rubric_score(item["question"], text)
+            frac = (float(res.points) / float(res.max_points)) if float(res.max_points) > 0 else 0.0
+            if getattr(res, "needs_review", False):
+                reasons = list(getattr(res, "review_reasons", None) or []) or ["The automatic scorer is unsure."]
+                review.extend(f"Reflection: {r}" for r in reasons)
+            found, missing = list(res.found or []), list(res.missing or [])
+            fb = str(getattr(res, "feedback", "") or "").strip() or _reflection_feedback(found, missing)
+            pts = _clamp(frac, max_points)
+            return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review)
+        r = itemlib.score_item(item, ex.value)
+        review.extend(r.review)
+        return Scored(item["id"], kind, _clamp(r.fraction, max_points), max_points, r.feedback,
+                      _labels(item.get("concepts") or []) if r.fraction >= 1 else [],
+                      _labels(item.get("concepts") or []) if r.fraction < 1 else [], review)
+    except Exception as exc:  # a scorer bug must never crash a student's grading
+        review.append(f"Automatic scoring failed ({type(exc).__name__}: {exc}); grade this by hand.")
+        return Scored(item["id"], kind, 0.0, max_points,
+                      "This answer could not be scored automatically; a grader will read it.", review=review)
+
+
+def _clamp(frac: float, max_points: float) -> float:
+    try:
+        frac = float(frac)
+    except (TypeError, ValueError):
+        return 0.0
+    if frac != frac:  # NaN
+        return 0.0
+    return round(min(max(frac, 0.0), 1.0) * float(max_points), 3)
+
+
+def _reflection_feedback(found: list, missing: list) -> str:
+    """Concepts found and missing, by label (used when the scorer gives no feedback of its own)."""
+    parts = ["Concepts your reflection showed: " + (", ".join(_labels(found)) or "none yet") + "."]
+    if missing:
+        parts.append("Concepts to develop: " + ", ".join(_labels(missing)) + ".")
+    return " ".join(parts)
+
+
+def _result_outputs(s: Scored) -> list:
+    text = f"Scored by the course grader: {s.points:g} of {s.max_points:g} points.\n{s.feedback}".strip()
+    if s.review and "instructor will read" not in text and "grader will" not in text:
+        text += "\nA grader will review this answer before the grade is final."
+    return [
+        from_dict({"output_type": "stream", "name": "stdout", "text": text + "\n"}),
+        from_dict({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                   "data": {"text/plain": repr(float(s.points))}}),
+    ]
+
+
+def _course_root(config) -> Path:
+    from nbgrader.coursedir import CourseDirectory
+    try:
+        return Path(CourseDirectory(config=config).root)
+    except Exception:
+        return Path.cwd()
+
+
+# --------------------------------------------------------------------------- preprocessors
+_KEYS: dict[str, dict] = {}          # answer keys loaded before the student's code runs
+_SNAPSHOT: dict[str, Any] = {}
+
+
+def _watched(root: Path) -> list[Path]:
+    files = [root / "nbgrader_config.py", root / "gradebook.db"]
+    for sub in ("rubrics", "source"):
+        d = root / sub
+        if d.is_dir():
+            files.extend(p for p in d.rglob("*") if p.is_file())
+    return files
+
+
+class GuardFiles(NbGraderPreprocessor):
+    """Before the student's code runs: load answer keys, remember instructor files' bytes."""
+
+    def preprocess(self, nb, resources):
+        root = _course_root(self.config)
+        assignment = resources["nbgrader"]["assignment"]
+        try:
+            _KEYS[assignment] = itemlib.load_items(assignment, root)
+        except Exception as exc:
+            _KEYS[assignment] = {"error": str(exc)}
+        snap = {}
+        for p in _watched(root):
+            try:
+                snap[str(p)] = p.read_bytes()
+            except OSError:
+                pass
+        _SNAPSHOT.clear()
+        _SNAPSHOT.update(files=snap, root=str(root))
+        try:  # warm the reflection scorer so its rubrics are read before the student's code runs
+            from course import rubric
+            for it in _KEYS[assignment].get("items", []):
+                if it["kind"] == "reflection":
+                    rubric.score(it["question"], "")
+        except Exception:
+            pass
+        return nb, resources
+
+
+class CheckFiles(NbGraderPreprocessor):
+    """After the student's code ran: restore instructor files it changed, and remember it."""
+
+    def preprocess(self, nb, resources):
+        snap = _SNAPSHOT.get("files") or {}
+        changed = []
+        for path, data in snap.items():
+            p = Path(path)
+            try:
+                now = p.read_bytes() if p.exists() else None
+            except OSError:
+                now = None
+            if now != data:
+                changed.append(os.path.relpath(path, _SNAPSHOT.get("root", ".")))
+                try:
+                    tmp = p.with_name(p.name + ".course-restore")
+                    tmp.write_bytes(data)
+                    os.replace(tmp, p)
+                except OSError:
+                    pass
+        resources.setdefault("course", {})["tampered"] = changed
+        return nb, resources
+
+
+class ScoreFromSource(NbGraderPreprocessor):
+    """Score every autograded test cell from the submitted SOURCE, in the grader's process."""
+
+    def preprocess(self, nb, resources):
+        assignment = resources["nbgrader"]["assignment"]
+        key = _KEYS.get(assignment)
+        if key is None:
+            try:
+                key = itemlib.load_items(assignment, _course_root(self.config))
+            except Exception as exc:
+                key = {"error": str(exc)}
+        self._nb = nb
+        self._key = key
+        self._items = itemlib.item_by_id(key) if "items" in key else {}
+        self._results: dict[str, Scored] = {}
+        self._tampered = (resources.get("course") or {}).get("tampered") or []
+        nb, resources = super().preprocess(nb, resources)
+        resources.setdefault("course", {})["scores"] = {k: v.to_dict() for k, v in self._results.items()}
+        resources["course"]["key_error"] = key.get("error")
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not utils.is_grade(cell) or utils.is_solution(cell):
+            return cell, resources
+        gid = cell.metadata["nbgrader"]["grade_id"]
+        max_points = float(cell.metadata["nbgrader"].get("points") or 0)
+        item_id = gid[: -len(CHECK_SUFFIX)] if gid.endswith(CHECK_SUFFIX) else gid
+        item = self._items.get(item_id)
+        if item is None:
+            why = self._key.get("error") or f"the answer key has no item '{item_id}'"
+            s = Scored(item_id, "unknown", 0.0, max_points,
+                       "This question could not be scored automatically; a grader will read it.",
+                       review=[f"Not scored automatically: {why}."])
+        else:
+            nb = self._nb
+            s = score_answer(item, extract_answer(nb, item_id), max_points)
+        if self._tampered:
+            s.review.append("Code in this submission changed instructor files during grading "
+                            f"(restored): {', '.join(self._tampered[:5])}.")
+        cell.outputs = _result_outputs(s)
+        self._results[gid] = s
+        return cell, resources
+
+
+class RecordReview(NbGraderPreprocessor):
+    """After SaveAutoGrades: flag grades that need a human, and write the review sidecar."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        scores = (resources.get("course") or {}).get("scores") or {}
+        flagged = {gid: s for gid, s in scores.items() if s["needs_review"]}
+        from nbgrader.api import Gradebook, MissingEntry
+
+        manual = {}
+        try:
+            with Gradebook(info["db_url"]) as gb:
+                for gid, s in scores.items():
+                    try:
+                        grade = gb.find_grade(gid, info["notebook"], info["assignment"], info["student"])
+                    except MissingEntry:
+                        continue
+                    manual[gid] = grade.manual_score
+                    if s["needs_review"] and grade.manual_score is None:
+                        grade.needs_manual_grade = True
+                    try:
+                        comment = gb.find_comment(s["item"], info["notebook"], info["assignment"], info["student"])
+                        comment.auto_comment = ("A grader will read this answer before the grade is final."
+                                                if s["needs_review"] else None)
+                    except MissingEntry:
+                        pass
+                gb.db.commit()
+        except Exception as exc:  # the gradebook is nbgrader's; report, never crash
+            self.log.error("course: could not record review flags: %s", exc)
+        self._write_sidecar(info, scores, flagged, manual)
+        return nb, resources
+
+    def _write_sidecar(self, info, scores, flagged, manual) -> None:
+        from nbgrader.coursedir import CourseDirectory
+        try:
+            cd = CourseDirectory(config=self.config)
+            folder = Path(cd.format_path(cd.autograded_directory, info["student"], info["assignment"]))
+        except Exception as exc:
+            self.log.error("course: cannot locate the autograded folder: %s", exc)
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / REVIEW_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+        except (OSError, ValueError):
+            data = {}
+        data[info["notebook"]] = {
+            "student": info["student"], "assignment": info["assignment"],
+            "items": scores,
+            "needs_review": sorted(flagged),
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def digest(data: bytes) -> str:  # small helper shared by the release check
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,64 @@
+# nbgrader configuration for The Therapeutic Relationship (nbgrader 0.9).
+#
+# This folder is the nbgrader course root: source/ holds the graded assignments, rubrics/ the
+# instructor-only answer keys and reflection rubrics (never released). Everything generated
+# (release/, submitted/, autograded/, feedback/, exchange/, gradebook.db) is git-ignored.
+# Run nbgrader from this folder, or use the `course` command (generate, feedback, review,
+# check-release), which loads this file wherever it is run from.
+# See docs/grading-pipeline.md for the why of each setting.
+import os
+
+c = get_config()  # noqa: F821  (injected by traitlets)
+_here = os.path.dirname(os.path.abspath(__file__))
+
+# --- where things live ----------------------------------------------------------------------
+c.CourseDirectory.course_id = "therapeutic-relationship"
+c.CourseDirectory.root = _here
+# nbgrader's default exchange (/usr/local/share/nbgrader/exchange) is not writable on most
+# machines; keep it inside the course root for single-machine use.
+c.Exchange.root = os.path.join(_here, "exchange")
+c.Exchange.cache = os.path.join(_here, "exchange", ".cache")
+
+# --- the released notebook ------------------------------------------------------------------
+# Answer cells keep their template line (answer_1 = """ """) above the solution block, so the
+# solution block is replaced by nothing rather than by `raise NotImplementedError()`.
+c.ClearSolutions.code_stub = {"python": ""}
+
+# --- autograde ------------------------------------------------------------------------------
+# Answer notebooks only hold literals; 10 s per cell is generous and bounds an infinite loop.
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "10"))
+c.Execute.interrupt_on_timeout = True
+c.LimitOutput.max_lines = 200
+c.LimitOutput.max_traceback = 40
+# A deleted test cell is put back from the gradebook. (Locked cells and test cells that were
+# edited are restored by nbgrader anyway.) No test cell depends on a read-only cell: every
+# score is computed from the answer cells' source, so a deleted instruction cell cannot zero
+# a later test.
+c.OverwriteCells.add_missing_cells = True
+# Scores come from the submitted SOURCE, read by the grader's process, not from what the
+# student's kernel printed (course/grading/pipeline.py):
+#   GuardFiles       before Execute: load answer keys, remember the gradebook and rubric bytes
+#   CheckFiles       after Execute: restore anything the submission's code changed, flag it
+#   ScoreFromSource  replace each test cell's outputs with the score computed from the source
+#   RecordReview     after SaveAutoGrades: needs_manual_grade + review sidecar for `course review`
+c.Autograde.autograde_preprocessors = [
+    "course.grading.pipeline.GuardFiles",
+    "nbgrader.preprocessors.Execute",
+    "course.grading.pipeline.CheckFiles",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course.grading.pipeline.ScoreFromSource",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "course.grading.pipeline.RecordReview",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
+# --- feedback -------------------------------------------------------------------------------
+# nbgrader keeps hidden tests in feedback unless told otherwise (issues 917, 1363).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
