@@ -248,3 +248,45 @@ def test_course_validate_exit_status_and_counts():
     assert bad.returncode == 1
     lines = [ln for ln in bad.stdout.splitlines() if ln.startswith(str(BROKEN))]
     assert len(lines) == 5 and all(re.match(r".+\.yml:\d+: .+; .+", ln) for ln in lines)
+
+
+# --- the map ------------------------------------------------------------------------------------------
+def test_map_layers_scenes_by_depth_and_draws_every_choice():
+    from matplotlib.patches import FancyArrowPatch
+
+    from course.figures.vignette_map import EDGE_STYLE, layout, vignette_map
+
+    v = load_vignette("termination/the-coffee-invitation")
+    pos = layout(v)
+    depth = v.depths()
+    assert set(pos) == set(v.scenes) and all(pos[s][0] == depth[s] for s in pos)
+    assert len(set(pos.values())) == len(pos)  # no two scenes on the same spot
+    fig = vignette_map("termination/the-coffee-invitation")
+    ax = fig.axes[0]
+    arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)] + \
+             [a.arrow_patch for a in ax.texts if getattr(a, "arrow_patch", None) is not None]
+    assert len(arrows) == len(v.edges())
+    colours = {tuple(round(x, 3) for x in a.get_edgecolor()) for a in arrows}
+    assert len(colours) == 3
+    styles = {a.get_linestyle() for a in arrows}
+    assert len(styles) == 3  # quality is shown by line style as well as colour
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for sid, s in v.scenes.items():
+        assert sid.split("-")[0] in texts
+        if s.is_ending:
+            assert f"ending: {s.ending.outcome}" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert all(lab in legend for _, _, lab in EDGE_STYLE.values())
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_map_accepts_an_axes_and_draws_there():
+    from matplotlib.figure import Figure
+
+    from course.figures.vignette_map import vignette_map
+
+    fig = Figure()
+    ax = fig.add_subplot(1, 2, 2)
+    assert vignette_map(MINIMAL, ax=ax) is fig
+    assert any("good-end" in t.get_text() for t in ax.texts)

@@ -1,0 +1,134 @@
+"""The branching structure of a vignette, drawn with matplotlib.
+
+    fig = vignette_map("transference/are-you-tired-of-me")
+
+Scenes are nodes laid out left to right by their distance from the start (breadth-first
+layers); choices are arrows coloured AND styled by quality (solid helpful, dashed mixed,
+dotted harmful) and lettered A, B, C as in the discussion view. Decision scenes are square
+boxes; endings are rounded, filled boxes that name their outcome. Returns the Figure; a
+notebook displays it.
+"""
+from __future__ import annotations
+
+import io
+import textwrap
+
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from course.scenes import Vignette, load_vignette
+
+EDGE_STYLE = {
+    # quality: (colour, line style, legend label)
+    "helpful": ("#15803d", "solid", "helpful choice (solid)"),
+    "mixed": ("#b45309", "dashed", "mixed choice (dashed)"),
+    "harmful": ("#b91c1c", "dotted", "harmful choice (dotted)"),
+}
+ENDING_FILL = {"helpful": "#dcfce7", "mixed": "#fef3c7", "harmful": "#fee2e2"}
+ENDING_MARK = {"helpful": "✓", "mixed": "◐", "harmful": "✗"}
+LETTERS = "ABCDEFGHIJ"
+
+
+class MapFigure(Figure):
+    """A Figure that shows itself as a PNG when it is a cell's result, whatever the backend
+    (it is made without pyplot, so it is never shown twice and never kept open)."""
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", bbox_inches="tight")
+        return buf.getvalue()
+
+
+def _label(scene_id: str, width: int = 14) -> str:
+    return "\n".join(textwrap.wrap(scene_id.replace("-", "- ").strip(), width=width)).replace("- ", "-")
+
+
+def layout(v: Vignette) -> dict[str, tuple[float, float]]:
+    """(x, y) for each scene: x = breadth-first depth, y spread within the layer, ordered by the
+    mean position of the scenes that lead into it (fewer crossings)."""
+    depth = v.depths()
+    layers: dict[int, list[str]] = {}
+    for sid in v.scenes:  # file order first: authors write scenes roughly in story order
+        if sid in depth:
+            layers.setdefault(depth[sid], []).append(sid)
+    parents: dict[str, list[str]] = {}
+    for src, _, c in v.edges():
+        if depth.get(src, 99) < depth.get(c.next, -1):
+            parents.setdefault(c.next, []).append(src)
+    pos: dict[str, tuple[float, float]] = {}
+    for d in sorted(layers):
+        ids = layers[d]
+        if d > 0:
+            def bary(s):
+                ys = [pos[p][1] for p in parents.get(s, []) if p in pos]
+                return sum(ys) / len(ys) if ys else 0.0
+            ids = sorted(ids, key=lambda s: (-bary(s), v.scenes[s].is_ending))
+        n = len(ids)
+        for i, sid in enumerate(ids):
+            pos[sid] = (float(d), (n - 1) / 2 - i)
+    return pos
+
+
+def vignette_map(ref, ax=None) -> Figure:
+    """Draw the scenes and choices of a vignette; returns the matplotlib Figure."""
+    v = ref if isinstance(ref, Vignette) else load_vignette(ref)
+    pos = layout(v)
+    ncols = int(max(x for x, _ in pos.values())) + 1
+    nrows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(ncols))
+    if ax is None:
+        fig = MapFigure(figsize=(max(6.0, 2.5 * ncols + 1.0), max(3.5, 1.05 * nrows + 1.6)), dpi=100)
+        ax = fig.add_subplot()
+    else:
+        fig = ax.figure
+
+    boxes = {}
+    for sid, (x, y) in pos.items():
+        s = v.scenes[sid]
+        if s.is_ending:
+            o = s.ending.outcome
+            text = f"{_label(sid)}\n{ENDING_MARK[o]} ending: {o}"
+            bbox = dict(boxstyle="round,pad=0.5,rounding_size=0.8", facecolor=ENDING_FILL[o],
+                        edgecolor="#374151", linewidth=1.2)
+        else:
+            text = _label(sid) + ("\n(start)" if sid == v.start else "")
+            bbox = dict(boxstyle="square,pad=0.45", facecolor="white", edgecolor="#111827",
+                        linewidth=2.4 if sid == v.start else 1.2)
+        boxes[sid] = ax.text(x, y, text, ha="center", va="center", fontsize=8.5, zorder=3, bbox=bbox,
+                             color="#111827")
+    ax.set_xlim(-0.6, ncols - 0.4)
+    ax.set_ylim(-nrows / 2 - 0.2, nrows / 2 + 0.2)
+    ax.axis("off")
+    fig.canvas.draw()  # size the boxes so arrows can stop at their edges
+
+    seen: dict[tuple[str, str], int] = {}
+    for src, i, c in v.edges():
+        if src not in pos or c.next not in pos:
+            continue
+        key = (src, c.next)
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        backwards = pos[c.next][0] <= pos[src][0]
+        rad = (0.45 if backwards else 0.0) + 0.18 * k * (-1) ** k
+        colour, style, _ = EDGE_STYLE[c.quality]
+        ax.annotate("", xy=pos[c.next], xytext=pos[src], zorder=1,
+                    arrowprops=dict(arrowstyle="-|>", color=colour, linestyle=style, linewidth=1.8,
+                                    mutation_scale=14, connectionstyle=f"arc3,rad={rad}",
+                                    patchA=boxes[src].get_bbox_patch(), patchB=boxes[c.next].get_bbox_patch(),
+                                    shrinkA=2, shrinkB=2))
+        # the letter sits on the curve's midpoint: arc3 bends it, in display units, by
+        # rad/2 times the chord turned a quarter
+        (x1, y1), (x2, y2) = ax.transData.transform([pos[src], pos[c.next]])
+        mid = ((x1 + x2) / 2 + rad * (y2 - y1) / 2, (y1 + y2) / 2 - rad * (x2 - x1) / 2)
+        mx, my = ax.transData.inverted().transform(mid)
+        ax.text(mx, my, LETTERS[i], fontsize=7, ha="center", va="center", color=colour, zorder=2,
+                fontweight="bold", bbox=dict(boxstyle="circle,pad=0.15", facecolor="white", edgecolor=colour,
+                                             linewidth=0.8))
+
+    handles = [Line2D([], [], color=col, linestyle=ls, linewidth=2, label=lab) for col, ls, lab in EDGE_STYLE.values()]
+    handles += [Patch(facecolor="white", edgecolor="#111827", label="scene with choices (square)"),
+                Patch(facecolor=ENDING_FILL["mixed"], edgecolor="#374151", label="ending (rounded, outcome named)")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8, frameon=False)
+    ax.set_title(f"{v.title}  ({v.ref}): {len(v.scenes)} scenes, letters = choices A, B, C", fontsize=10)
+    fig.tight_layout()
+    return fig
