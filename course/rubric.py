@@ -1,27 +1,891 @@
-"""Reflection rubrics and the reflection scorer (draft: loader and basic validation only)."""
+"""Reflection rubrics and the reflection scorer (pure Python, deterministic, offline).
+
+    from course.rubric import score, load_rubric, list_questions
+    result = score("frame.why-not-friends", answer_text)
+    result.points, result.max_points, result.found, result.missing, result.needs_review
+    result.feedback            # student-facing, never shows the rubric's patterns
+    result.to_dict()           # what `course score-reflection` prints as JSON
+
+A rubric (grading/rubrics/reflections/<question>.yml, format in docs/design/rubric-format.md)
+lists the concepts a good answer shows, each with weighted evidence patterns, and the red flags:
+recommendations a counselor must never make in that scenario. The scorer credits a concept only
+when a pattern matches inside one real sentence, with the right polarity (negation-aware), in the
+student's own words (not copied from the prompt). A red flag caps the score and asks for review.
+Rubrics are compiled once and cached; matching uses precomputed word -> atom tables, so no regular
+expression is compiled per call.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from course import paths
+from course.errors import CourseError
+from course.rubric_text import FUNCTION_WORDS, Analysis, analyse, deletes1, stem, within_one_edit
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
+REFLECTIONS_DIR = paths.RUBRICS_DIR / "reflections"
 
-def validate_files(paths: list[Path]) -> Report:
+DEFAULT_CHECKS = {
+    "window": 22,               # max tokens between the first and last slot of one pattern match
+    "copied_ngram": 5,          # n-gram length for copied-prompt detection
+    "copied_ratio": 0.4,        # share of the answer copied from the prompt that triggers review
+    "stuffing_density": 0.15,   # share of words that are rubric vocabulary that counts as stuffing
+    "stuffing_factor": 0.5,     # multiplier applied to a stuffed answer's points
+    "dense_sentence_concepts": 4,  # one sentence showing this many concepts looks like a list
+    "off_topic_ratio": 0.34,    # fewer sentences than this share mention the scenario: off-topic
+    "partial_credit": 0.5,      # credit of a concept shown only through a `partial` pattern
+    "negated_review": 2,        # this many concepts named only to be rejected asks for review
+}
+CONDEMN = frozenset("""
+violation violations violate violates violating unethical exploit exploits exploitation exploitative
+exploiting harm harmful harms harming wrong mistake inappropriate blur blurs blurring blurred prohibited
+prohibits forbidden forbids tempting tempted temptation problematic compromise compromises undermine
+undermines dangerous risky breach breaches
+""".split())
+APPROVAL = frozenset("""
+fine okay ok harmless acceptable reasonable best caring natural healthy kind good nice great
+""".split())
+HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "imagine"})
+GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
+TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+QID_RE = re.compile(r"^[a-z0-9-]+\.[a-z0-9-]+$")
+WORD_RE = re.compile(r"^[^\W_][\w']*\*?$")
+REF_RE = re.compile(r"^@[a-z0-9_-]+$")
+
+
+# --- results ------------------------------------------------------------------------------------
+@dataclass
+class ScoreResult:
+    question: str
+    points: float
+    max_points: float
+    found: list = field(default_factory=list)      # [{concept, label, evidence, start, end, credit}]
+    missing: list = field(default_factory=list)    # [{concept, label}]
+    needs_review: bool = False
+    review_reasons: list = field(default_factory=list)
+    red_flags: list = field(default_factory=list)  # [ids]
+    misconceptions: list = field(default_factory=list)
+    feedback: str = ""
+    words: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "points": self.points,
+            "max_points": self.max_points,
+            "found": self.found,
+            "missing": self.missing,
+            "needs_review": self.needs_review,
+            "review_reasons": self.review_reasons,
+            "red_flags": self.red_flags,
+            "misconceptions": self.misconceptions,
+            "feedback": self.feedback,
+            "words": self.words,
+        }
+
+
+# --- pattern compilation -----------------------------------------------------------------------
+class _Vocab:
+    """Word terms of one rubric, as atoms; maps a text word to the atoms it matches (cached)."""
+
+    def __init__(self):
+        self.atoms: dict[str, int] = {}     # term spec ('explor*' or stem 'consult') -> atom id
+        self.exact: dict[str, list[int]] = {}
+        self.prefixes: list[tuple[str, int]] = []
+        self.fuzzy_exact: dict[str, set[int]] = {}   # delete-variants of long stems -> atoms
+        self._cache: dict[str, tuple[int, ...]] = {}
+        self.keys: list[str] = []
+
+    def atom(self, word: str) -> int:
+        if word.endswith("*"):
+            key = word
+        else:
+            key = stem(word)
+        if key in self.atoms:
+            return self.atoms[key]
+        aid = len(self.atoms)
+        self.atoms[key] = aid
+        self.keys.append(key)
+        if word.endswith("*"):
+            self.prefixes.append((word[:-1], aid))
+        else:
+            self.exact.setdefault(key, []).append(aid)
+            if len(key) >= 5:
+                for v in deletes1(key) | {key}:
+                    self.fuzzy_exact.setdefault(v, set()).add(aid)
+        return aid
+
+    def lookup(self, word: str) -> tuple[int, ...]:
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        st = stem(word)
+        found = set(self.exact.get(st, ()))
+        for p, aid in self.prefixes:
+            if word.startswith(p):
+                found.add(aid)
+            elif len(p) >= 6 and len(word) >= len(p) - 1 and (
+                    within_one_edit(word[: len(p)], p) or within_one_edit(word[: len(p) + 1], p)
+                    or (len(p) >= 7 and within_one_edit(word[: len(p) - 1], p))):
+                found.add(aid)
+        if len(st) >= 5:
+            for v in deletes1(st) | {st}:
+                for aid in self.fuzzy_exact.get(v, ()):
+                    if aid not in found:
+                        if within_one_edit(st, self.keys[aid]):
+                            found.add(aid)
+        out = tuple(sorted(found))
+        if len(self._cache) < 200_000:
+            self._cache[word] = out
+        return out
+
+
+@dataclass
+class _Slot:
+    mode: str                 # '+' plain (not negated), '!' must be negated, '?' either
+    alts: list                # list of tuples of atom ids (a phrase is several atoms)
+
+
+@dataclass
+class _Pattern:
+    source: str
+    slots: list
+
+
+@dataclass
+class _Concept:
+    id: str
+    label: str
+    weight: float
+    tag: str | None
+    patterns: list
+    partial: list
+    feedback_found: str
+    feedback_missing: str
+
+
+@dataclass
+class _Flag:
+    id: str
+    label: str
+    patterns: list
+    codes: list
+    feedback: str
+    cap: float
+    penalty: float = 0.0
+    unless: frozenset = frozenset()
+
+
+@dataclass
+class Rubric:
+    question: str
+    title: str
+    module: str
+    prompt: str
+    max_points: float
+    min_words: int
+    min_sentences: int
+    concepts: list
+    red_flags: list
+    misconceptions: list
+    topic_atoms: frozenset
+    referent_atoms: frozenset
+    key_atoms: frozenset
+    checks: dict
+    vocab: _Vocab
+    concept_atoms: frozenset
+    prompt_ngrams: frozenset
+    path: Path
+
+
+def _expand(slot_text: str, terms: dict) -> str:
+    parts = []
+    for alt in slot_text.split("|"):
+        alt = alt.strip()
+        if REF_RE.match(alt):
+            ref = alt[1:]
+            if ref not in terms:
+                raise ValueError(f"the pattern uses @{ref}, which is not defined under 'terms'")
+            parts.append(terms[ref])
+        else:
+            parts.append(alt)
+    return "|".join(parts)
+
+
+def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
+    """'explor*|ask + mean*|!lunch' -> slots of alternatives of phrases of atoms."""
+    if not isinstance(source, str) or not source.strip():
+        raise ValueError("a pattern must be a non-empty string")
+    slots = []
+    for raw in source.split("+"):
+        raw = raw.strip()
+        mode = "+"
+        if raw[:1] in ("!", "?"):
+            mode, raw = raw[0], raw[1:].strip()
+        raw = _expand(raw, terms)
+        alts = []
+        for alt in raw.split("|"):
+            words = alt.strip().lower().replace("-", " ").split()   # hyphens split words, as in answers
+            if not words:
+                raise ValueError(f"empty alternative in '{source}' (two '|' in a row?)")
+            for w in words:
+                if not WORD_RE.match(w):
+                    raise ValueError(f"'{w}' is not a plain word (letters/digits, optional * at the end)")
+            alts.append(tuple(vocab.atom(w) for w in words))
+        slots.append(_Slot(mode, alts))
+    return _Pattern(source, slots)
+
+
+def _tokens_for_ngrams(text: str) -> list[str]:
+    return [t.norm for t in analyse(text).toks]
+
+
+def _ngrams(words: list[str], n: int) -> set:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def _num(v, default):
+    return v if isinstance(v, (int, float)) and not isinstance(v, bool) else default
+
+
+def _atoms_of(words, vocab: _Vocab, terms: dict) -> frozenset:
+    out = set()
+    for t in words or []:
+        for alt in _expand(str(t), terms).split("|"):
+            w = alt.lower().replace("-", " ").split()
+            if w:
+                out.add(vocab.atom(w[0]))
+    return frozenset(out)
+
+
+def build_rubric(data: dict, path: Path) -> Rubric:
+    """Compile a rubric mapping (already checked by validate) into matchers. Raises ValueError."""
+    vocab = _Vocab()
+    terms = {k: str(v) for k, v in (data.get("terms") or {}).items()}
+    checks = dict(DEFAULT_CHECKS)
+    checks.update({k: v for k, v in (data.get("checks") or {}).items() if k in DEFAULT_CHECKS})
+    concepts = []
+    for c in data.get("concepts") or []:
+        concepts.append(_Concept(
+            id=c["id"], label=c["label"], weight=float(c.get("weight", 1)), tag=c.get("tag"),
+            patterns=[compile_pattern(p, vocab, terms) for p in c.get("patterns") or []],
+            partial=[compile_pattern(p, vocab, terms) for p in c.get("partial") or []],
+            feedback_found=c.get("feedback_found", ""), feedback_missing=c.get("feedback_missing", "")))
+    concept_atoms = frozenset(a for c in concepts for p in c.patterns + c.partial
+                              for s in p.slots for alt in s.alts for a in alt)
+    flags = [_Flag(id=f["id"], label=f.get("label", f["id"]),
+                   patterns=[compile_pattern(p, vocab, terms) for p in f.get("patterns") or []],
+                   codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
+                   cap=float(f.get("cap", 1)), unless=_atoms_of(f.get("unless"), vocab, terms))
+             for f in data.get("red_flags") or []]
+    mis = [_Flag(id=f["id"], label=f.get("label", f["id"]),
+                 patterns=[compile_pattern(p, vocab, terms) for p in f.get("patterns") or []],
+                 codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
+                 cap=float(data.get("max_points", 4)), penalty=float(f.get("penalty", 0.5)),
+                 unless=_atoms_of(f.get("unless"), vocab, terms))
+           for f in data.get("misconceptions") or []]
+    topic = set()
+    for t in data.get("topic_terms") or []:
+        for w in str(t).lower().split():
+            topic.add(vocab.atom(w))
+    refs = set()
+    for t in data.get("referents") or []:
+        for alt in _expand(str(t), terms).split("|"):
+            for w in alt.lower().split():
+                refs.add(vocab.atom(w))
+    keys = set()
+    for t in data.get("key_terms") or []:
+        for alt in _expand(str(t), terms).split("|"):
+            w = alt.lower().replace("-", " ").split()
+            if w:
+                keys.add(vocab.atom(w[-1]))
+    prompt = str(data.get("prompt", ""))
+    n = int(checks["copied_ngram"])
+    return Rubric(
+        question=data["question"], title=data.get("title", ""), module=data.get("module", ""),
+        prompt=prompt, max_points=float(data.get("max_points", 4)),
+        min_words=int(_num(data.get("min_words"), 40)), min_sentences=int(_num(data.get("min_sentences"), 2)),
+        concepts=concepts, red_flags=flags, misconceptions=mis, topic_atoms=frozenset(topic),
+        referent_atoms=frozenset(refs), key_atoms=frozenset(keys),
+        checks=checks, vocab=vocab, concept_atoms=concept_atoms,
+        prompt_ngrams=frozenset(_ngrams(_tokens_for_ngrams(prompt), n)), path=Path(path))
+
+
+# --- loading ---------------------------------------------------------------------------------
+def _rubric_files(folder: Path | None = None) -> dict[str, Path]:
+    folder = folder or REFLECTIONS_DIR
+    return {p.stem: p for p in sorted(folder.glob("*.yml"))} if folder.is_dir() else {}
+
+
+def list_questions() -> list[str]:
+    """Ids of the reflection questions that have a rubric."""
+    return sorted(_rubric_files())
+
+
+@lru_cache(maxsize=None)
+def load_rubric(question_id: str) -> Rubric:
+    files = _rubric_files()
+    if question_id not in files:
+        known = ", ".join(sorted(files)) or "none yet"
+        raise CourseError(f"There is no reflection question called '{question_id}'.",
+                          hint=f"Use one of: {known}.")
+    return load_rubric_file(files[question_id])
+
+
+def load_rubric_file(path: Path | str) -> Rubric:
+    path = Path(path)
+    report = validate_files([path])
+    if report.problems:
+        first = report.problems[0]
+        raise CourseError(f"The rubric {path.name} has {len(report.problems)} problem(s), first: {first}.",
+                          hint="Run 'course validate grading/rubrics' and fix them.")
+    data, _ = load_yaml(path)
+    return build_rubric(data, path)
+
+
+# --- matching --------------------------------------------------------------------------------
+class _Doc:
+    """One analysed answer, prepared for pattern matching against one rubric."""
+
+    __slots__ = ("a", "toks", "occ", "copied", "real", "clause_start", "applied")
+
+    def __init__(self, a: Analysis, rubric: Rubric):
+        self.a = a
+        self.toks = a.toks
+        lookup = rubric.vocab.lookup
+        occ: dict[int, list[int]] = {}
+        for i, t in enumerate(a.toks):
+            for aid in lookup(t.norm):
+                occ.setdefault(aid, []).append(i)
+        self.occ = occ
+        n = int(rubric.checks["copied_ngram"])
+        copied = [False] * len(a.toks)
+        if rubric.prompt_ngrams and len(a.toks) >= n:
+            words = [t.norm for t in a.toks]
+            png = rubric.prompt_ngrams
+            for i in range(len(words) - n + 1):
+                if tuple(words[i:i + n]) in png:
+                    for j in range(i, i + n):
+                        copied[j] = True
+        self.copied = copied
+        self.real = [s[2] for s in a.sentences]
+        refs = rubric.referent_atoms
+        if refs:
+            applied = [False] * len(a.sentences)
+            for aid in refs:
+                for i in occ.get(aid, ()):
+                    applied[a.toks[i].sent] = True
+            self.applied = applied
+        else:
+            self.applied = [True] * len(a.sentences)
+        cs: dict[int, int] = {}
+        for i, t in enumerate(a.toks):
+            cs.setdefault(t.clause, i)
+        self.clause_start = cs
+
+    def slot_hits(self, slot: _Slot, want_polarity: bool = True) -> list[tuple[int, int]]:
+        """(first, last) token index of each occurrence of a slot (right polarity, own words)."""
+        out = []
+        toks, occ, copied = self.toks, self.occ, self.copied
+        for alt in slot.alts:
+            firsts = occ.get(alt[0])
+            if not firsts:
+                continue
+            for i in firsts:
+                j = i
+                ok = True
+                for aid in alt[1:]:            # phrase: next atoms, at most one word between
+                    nxt = occ.get(aid)
+                    if not nxt:
+                        ok = False
+                        break
+                    k = next((k for k in nxt if j < k <= j + 2 and toks[k].sent == toks[i].sent), None)
+                    if k is None:
+                        ok = False
+                        break
+                    j = k
+                if not ok or copied[i]:
+                    continue
+                if want_polarity:
+                    neg = toks[i].neg
+                    if (slot.mode == "+" and neg) or (slot.mode == "!" and not neg):
+                        continue
+                out.append((i, j))
+        return out
+
+    def match(self, pat: _Pattern, window: int, want_polarity: bool = True, need_real: bool = True):
+        """First match of a pattern within one real sentence: (first tok, last tok) or None."""
+        hits = []
+        for slot in pat.slots:
+            h = self.slot_hits(slot, want_polarity)
+            if not h:
+                return None
+            hits.append(h)
+        toks = self.toks
+        for a0, a1 in hits[0]:
+            s = toks[a0].sent
+            if need_real and not (self.real[s] and self.applied[s]):
+                continue
+            lo, hi = a0, a1
+            ok = True
+            for h in hits[1:]:
+                best = None
+                for b0, b1 in h:
+                    if toks[b0].sent != s:
+                        continue
+                    d = max(abs(b0 - a0), abs(b1 - a0))
+                    if d <= window and (best is None or d < best[0]):
+                        best = (d, b0, b1)
+                if best is None:
+                    ok = False
+                    break
+                lo, hi = min(lo, best[1]), max(hi, best[2])
+            if ok:
+                return lo, hi
+        return None
+
+
+def _sentence_words(doc: _Doc, s: int) -> list:
+    first, end, _ = doc.a.sentences[s]
+    return doc.toks[first:end]
+
+
+def _flag_applies(doc: _Doc, lo: int, hi: int, first_slot_tok: int) -> bool:
+    """A red-flag match counts unless it is hypothetical, condemned, or a topic rather than advice."""
+    toks = doc.toks
+    t0 = toks[first_slot_tok]
+    cstart = doc.clause_start[t0.clause]
+    lead = [t.norm for t in toks[cstart:first_slot_tok]]
+    if any(w in HYPOTHETICAL for w in lead):
+        return False
+    words = _sentence_words(doc, t0.sent)
+    if any(t.norm in CONDEMN and not t.neg for t in words):
+        return False
+    if t0.norm.endswith("ing") and all(w in GERUND_LEADS for w in lead):
+        clause = [t for t in words if t.clause == t0.clause]
+        if not any(t.norm in APPROVAL and not t.neg for t in clause):
+            return False
+    return True
+
+
+# --- scoring ---------------------------------------------------------------------------------
+def _review_text(reason: str) -> str:
+    return reason
+
+
+def score(question_id: str, text: str) -> ScoreResult:
+    """Score one reflection answer against its rubric. Deterministic; never calls the network."""
+    rubric = load_rubric(question_id)
+    return score_with(rubric, text)
+
+
+def score_with(rubric: Rubric, text) -> ScoreResult:
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise CourseError("The answer must be text.", hint="Write your reflection between the triple quotes.")
+    a = analyse(text)
+    doc = _Doc(a, rubric)
+    ck = rubric.checks
+    window = int(ck["window"])
+    result = ScoreResult(question=rubric.question, points=0.0, max_points=rubric.max_points, words=a.n_words)
+    reasons: list[str] = []
+
+    if a.n_words == 0:
+        result.missing = [{"concept": c.id, "label": c.label} for c in rubric.concepts]
+        result.needs_review = True
+        result.review_reasons = ["empty: there is no answer yet"]
+        result.feedback = ("There is no answer here yet. Write a few sentences about what the counselor "
+                           "should say and do, and why.")
+        return result
+
+    # concepts
+    total_w = sum(c.weight for c in rubric.concepts) or 1.0
+    earned = 0.0
+    negated_only = []
+    per_sentence: dict[int, int] = {}
+    for c in rubric.concepts:
+        span, credit = None, 0.0
+        for p in c.patterns:
+            span = doc.match(p, window)
+            if span:
+                credit = 1.0
+                break
+        if span is None:
+            for p in c.partial:
+                span = doc.match(p, window)
+                if span:
+                    credit = float(ck["partial_credit"])
+                    break
+        if span is None:
+            result.missing.append({"concept": c.id, "label": c.label})
+            if any(doc.match(p, window, want_polarity=False) for p in c.patterns):
+                negated_only.append(c.id)
+            continue
+        lo, hi = span
+        s0, s1 = doc.toks[lo].start, doc.toks[hi].end
+        result.found.append({"concept": c.id, "label": c.label, "evidence": text[s0:s1],
+                             "start": s0, "end": s1, "credit": credit})
+        per_sentence[doc.toks[lo].sent] = per_sentence.get(doc.toks[lo].sent, 0) + 1
+        earned += c.weight * credit
+    points = rubric.max_points * earned / total_w
+
+    # substance
+    factor = 1.0
+    if a.n_words < rubric.min_words:
+        factor = min(factor, max(0.25, a.n_words / rubric.min_words))
+        reasons.append(f"short: {a.n_words} words, the question asks for at least {rubric.min_words}")
+    if a.n_real < rubric.min_sentences:
+        factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
+        if a.n_real < len(a.sentences) or a.n_real == 0:
+            reasons.append("keyword list: much of the answer is words or fragments rather than sentences")
+        else:
+            reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
+    points *= factor
+
+    # stuffing: a high share of rubric vocabulary, or one sentence that ticks many concepts
+    density = _density(doc, rubric)
+    dense = any(n >= int(ck["dense_sentence_concepts"]) for n in per_sentence.values())
+    stuffed = density > float(ck["stuffing_density"]) and a.n_words >= 8 or dense
+    if stuffed:
+        points *= float(ck["stuffing_factor"])
+        reasons.append("keyword-dense: the answer packs many key terms without explaining how they apply")
+
+    # copied prompt
+    copied_ratio = sum(doc.copied) / max(1, a.n_words)
+    if copied_ratio >= float(ck["copied_ratio"]):
+        reasons.append(f"copied: about {round(copied_ratio * 100)}% of the answer repeats the question text")
+
+    # negation-heavy: concepts named only to be rejected
+    if len(negated_only) >= int(ck["negated_review"]):
+        reasons.append("heavy negation: several key ideas are named only to be set aside")
+
+    # off-topic: few sentences mention the scenario
+    if rubric.topic_atoms and a.sentences:
+        on = 0
+        for s, (first, end, _) in enumerate(a.sentences):
+            if any(aid in rubric.topic_atoms for t in doc.toks[first:end] for aid in rubric.vocab.lookup(t.norm)):
+                on += 1
+        if on / len(a.sentences) < float(ck["off_topic_ratio"]) and len(result.found) <= 1:
+            reasons.append("off-topic: the answer says little about this scenario")
+
+    # misconceptions: factual errors the course teaches against
+    for m in rubric.misconceptions:
+        for p in m.patterns:
+            span = _flag_match(doc, p, window, m.unless)
+            if span:
+                result.misconceptions.append(m.id)
+                points -= m.penalty
+                break
+
+    # red flags: recommendations the counselor must never make here
+    cap = None
+    for f in rubric.red_flags:
+        for p in f.patterns:
+            span = _flag_match(doc, p, window, f.unless)
+            if span:
+                result.red_flags.append(f.id)
+                cap = f.cap if cap is None else min(cap, f.cap)
+                break
+    if cap is not None:
+        points = min(points, cap)
+        reasons.append("red flag: the answer recommends something the ethics codes rule out here")
+
+    result.points = round(min(rubric.max_points, max(0.0, points)), 2)
+    result.review_reasons = reasons
+    result.needs_review = bool(reasons)
+    result.feedback = _feedback(rubric, result)
+    return result
+
+
+def _density(doc: _Doc, rubric: Rubric) -> float:
+    """Share of the answer's words that are the rubric's key terms (its jargon)."""
+    key = rubric.key_atoms or (rubric.concept_atoms - rubric.referent_atoms - rubric.topic_atoms)
+    lookup = rubric.vocab.lookup
+    hits = 0
+    for t in doc.toks:
+        if len(t.norm) >= 4 and t.norm not in FUNCTION_WORDS:
+            for aid in lookup(t.norm):
+                if aid in key:
+                    hits += 1
+                    break
+    return hits / max(1, len(doc.toks))
+
+
+def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset()):
+    """Like _Doc.match, but tries every anchor and applies the red-flag context rules."""
+    hits = []
+    for slot in pat.slots:
+        h = doc.slot_hits(slot)
+        if not h:
+            return None
+        hits.append(h)
+    toks = doc.toks
+    for a0, a1 in hits[0]:
+        s = toks[a0].sent
+        lo, hi, ok = a0, a1, True
+        for h in hits[1:]:
+            cand = [(b0, b1) for b0, b1 in h if toks[b0].sent == s and abs(b0 - a0) <= window]
+            if not cand:
+                ok = False
+                break
+            b0, b1 = min(cand, key=lambda b: abs(b[0] - a0))
+            lo, hi = min(lo, b0), max(hi, b1)
+        if ok and _flag_applies(doc, lo, hi, a0):
+            if unless:
+                first, end, _ = doc.a.sentences[s]
+                if any(first <= i < end for aid in unless for i in doc.occ.get(aid, ())):
+                    continue
+            return lo, hi
+    return None
+
+
+def _feedback(rubric: Rubric, r: ScoreResult) -> str:
+    by_id = {c.id: c for c in rubric.concepts}
+    parts = []
+    if r.found:
+        parts.append("What your answer shows:")
+        for f in r.found:
+            c = by_id[f["concept"]]
+            parts.append(f"- {c.feedback_found or c.label}")
+    if r.missing:
+        parts.append("What to develop:" if r.found else "Ideas to bring into your answer:")
+        for m in r.missing:
+            c = by_id[m["concept"]]
+            parts.append(f"- {c.feedback_missing or c.label}")
+    for mid in r.misconceptions:
+        m = next(x for x in rubric.misconceptions if x.id == mid)
+        parts.append(f"A point to check: {m.feedback}")
+    for fid in r.red_flags:
+        f = next(x for x in rubric.red_flags if x.id == fid)
+        line = f"An important concern: {f.feedback}"
+        if f.codes:
+            from course.codes import cite
+            cites = []
+            for cid in f.codes:
+                try:
+                    cites.append(cite(cid))
+                except CourseError:
+                    continue
+            if cites:
+                line += f" (See {'; '.join(cites)}.)"
+        parts.append(line)
+    if r.needs_review:
+        parts.append("Your instructor will read this answer personally, so the points above are provisional.")
+    return "\n".join(parts)
+
+
+# --- validation --------------------------------------------------------------------------------
+TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
+            "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
+            "checks"}
+CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
+FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
+
+
+def validate_files(files: list[Path]) -> Report:
+    """Check reflection rubrics; route grading/rubrics/items/ files to the pipeline's validator."""
     report = Report()
-    for f in paths:
-        if "items" in Path(f).parts:
-            continue
+    items_dir = paths.RUBRICS_DIR / "items"
+    items = [Path(f) for f in files if items_dir in Path(f).resolve().parents]
+    rest = [Path(f) for f in files if Path(f) not in items]
+    if items:
         try:
-            data, lines = load_yaml(f)
-        except YamlError as exc:
-            report.add(exc.path, exc.line, exc.message, "fix the YAML syntax")
-            continue
-        if not isinstance(data, dict):
-            report.add(f, 1, "a rubric must be a mapping", "see docs/design/rubric-format.md")
-            continue
-        for key in ("question", "title", "prompt", "max_points"):
-            if not data.get(key):
-                report.add(f, 1, f"the rubric has no '{key}'", f"add '{key}:'")
-        report.count("reflection rubrics")
+            from course.grading.items import validate_files as items_validate  # type: ignore
+        except ImportError:
+            items_validate = None
+        if items_validate is not None:
+            report.extend(items_validate(items))
+    for f in rest:
+        try:
+            _validate_one(f, report)
+        except Exception as exc:  # the validator must never raise on bad input
+            report.add(f, 1, f"the rubric could not be checked ({type(exc).__name__}: {exc})",
+                       "check its structure against docs/design/rubric-format.md")
     return report
+
+
+def _validate_one(f: Path, report: Report) -> None:
+    try:
+        data, lines = load_yaml(f)
+    except YamlError as exc:
+        report.add(exc.path, exc.line, exc.message, "fix the YAML syntax")
+        return
+    if not isinstance(data, dict):
+        report.add(f, 1, "a reflection rubric must be a mapping of fields",
+                   "start from an existing rubric; see docs/design/rubric-format.md")
+        return
+    from course.codes import load_codes, load_concepts, module_ids
+
+    codes, concepts = load_codes(), load_concepts()
+    L = lines.near
+    for k in data:
+        if k not in TOP_KEYS:
+            report.add(f, L((k,)), f"unknown field '{k}'", f"use only: {', '.join(sorted(TOP_KEYS))}")
+    q = data.get("question")
+    if not isinstance(q, str) or not QID_RE.match(q):
+        report.add(f, L(("question",)), "the 'question' id is missing or not '<module>.<name>'",
+                   "write e.g. question: frame.why-not-friends")
+    else:
+        if Path(f).stem != q:
+            report.add(f, L(("question",)), f"the question id '{q}' does not match the file name",
+                       f"rename the file to {q}.yml or change the id")
+        mod = q.split(".")[0]
+        if mod not in module_ids():
+            report.add(f, L(("question",)), f"'{mod}' is not a module id", f"use one of: {', '.join(module_ids())}")
+        if data.get("module") not in (None, mod):
+            report.add(f, L(("module",)), f"module '{data.get('module')}' differs from the question's '{mod}'",
+                       "make them the same")
+    for k in ("title", "prompt"):
+        if not isinstance(data.get(k), str) or not data.get(k, "").strip():
+            report.add(f, L((k,)), f"the rubric has no '{k}'", f"add '{k}:' with text")
+    if isinstance(data.get("prompt"), str):
+        n = len(data["prompt"].split())
+        if not 80 <= n <= 180:
+            report.add(f, L(("prompt",)), f"the prompt has {n} words", "keep the student-facing prompt to 80-180 words")
+    mp = data.get("max_points")
+    if not isinstance(mp, (int, float)) or isinstance(mp, bool) or mp <= 0:
+        report.add(f, L(("max_points",)), "'max_points' must be a positive number", "write e.g. max_points: 4")
+        mp = 4
+    for k in ("min_words", "min_sentences"):
+        v = data.get(k)
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            report.add(f, L((k,)), f"'{k}' must be a whole number >= 0", f"write e.g. {k}: 3")
+    terms = data.get("terms") or {}
+    if not isinstance(terms, dict):
+        report.add(f, L(("terms",)), "'terms' must map names to alternatives", "write e.g. terms: {client: \"priya|she|her\"}")
+        terms = {}
+    vocab = _Vocab()
+    sterms = {str(k): str(v) for k, v in terms.items()}
+
+    def check_patterns(keypath, pats, required):
+        if pats is None and not required:
+            return
+        if not isinstance(pats, list) or (required and not pats):
+            report.add(f, L(keypath), f"'{keypath[-1]}' must be a list of patterns" + (" (at least one)" if required else ""),
+                       "write e.g. - \"explor*|ask* + mean*|feel*\"")
+            return
+        for i, p in enumerate(pats):
+            try:
+                compile_pattern(p, vocab, sterms)
+            except ValueError as exc:
+                report.add(f, L(keypath + (i,)), f"pattern {p!r}: {exc}",
+                           "slots are joined by ' + ', alternatives by '|'; prefix a slot with ! (must be negated) or ?")
+
+    cs = data.get("concepts")
+    if not isinstance(cs, list) or not cs:
+        report.add(f, L(("concepts",)), "the rubric has no concepts", "list the concepts a good answer shows under 'concepts:'")
+        cs = []
+    seen = set()
+    for i, c in enumerate(cs):
+        kp = ("concepts", i)
+        if not isinstance(c, dict):
+            report.add(f, L(kp), "a concept must be a mapping", "give it id, label, weight, patterns, feedback_found, feedback_missing")
+            continue
+        for k in c:
+            if k not in CONCEPT_KEYS:
+                report.add(f, L(kp + (k,)), f"unknown concept field '{k}'", f"use only: {', '.join(sorted(CONCEPT_KEYS))}")
+        cid = c.get("id")
+        if not isinstance(cid, str) or not ID_RE.match(cid):
+            report.add(f, L(kp + ("id",)), "a concept needs an id in lowercase-with-hyphens", "add id: e.g. explores-meaning")
+        elif cid in seen:
+            report.add(f, L(kp + ("id",)), f"concept id '{cid}' is used twice", "give each concept its own id")
+        seen.add(cid)
+        for k in ("label", "feedback_found", "feedback_missing"):
+            if not isinstance(c.get(k), str) or not c.get(k, "").strip():
+                report.add(f, L(kp + (k,)), f"concept '{cid}' has no '{k}'", f"add '{k}:' (plain words for the student)")
+        w = c.get("weight", 1)
+        if not isinstance(w, (int, float)) or isinstance(w, bool) or w <= 0:
+            report.add(f, L(kp + ("weight",)), f"concept '{cid}' has weight {w!r}", "use a positive number, e.g. 1")
+        tag = c.get("tag")
+        if tag is not None and tag not in concepts:
+            report.add(f, L(kp + ("tag",)), f"concept tag '{tag}' is not in concepts.yml",
+                       "use a tag from course/content/concepts.yml, or append one there")
+        check_patterns(kp + ("patterns",), c.get("patterns"), True)
+        check_patterns(kp + ("partial",), c.get("partial"), False)
+        report.count("rubric concepts")
+
+    def check_flags(key, required):
+        fl = data.get(key)
+        if fl is None and not required:
+            return
+        if not isinstance(fl, list) or (required and not fl):
+            report.add(f, L((key,)), f"'{key}' must be a list" + (" with at least one entry" if required else ""),
+                       "list the recommendations the counselor must never make here" if key == "red_flags"
+                       else "list factual errors to catch")
+            return
+        ids = set()
+        for i, r in enumerate(fl):
+            kp = (key, i)
+            if not isinstance(r, dict):
+                report.add(f, L(kp), "each entry must be a mapping", "give it id, label, patterns, feedback")
+                continue
+            for k in r:
+                if k not in FLAG_KEYS:
+                    report.add(f, L(kp + (k,)), f"unknown field '{k}'", f"use only: {', '.join(sorted(FLAG_KEYS))}")
+            rid = r.get("id")
+            if not isinstance(rid, str) or not ID_RE.match(rid):
+                report.add(f, L(kp + ("id",)), "an entry needs an id in lowercase-with-hyphens", "add id:")
+            elif rid in ids:
+                report.add(f, L(kp + ("id",)), f"id '{rid}' is used twice", "give each entry its own id")
+            ids.add(rid)
+            for k in ("label", "feedback"):
+                if not isinstance(r.get(k), str) or not r.get(k, "").strip():
+                    report.add(f, L(kp + (k,)), f"'{rid}' has no '{k}'", f"add '{k}:'")
+            check_patterns(kp + ("patterns",), r.get("patterns"), True)
+            cl = r.get("codes", [])
+            if not isinstance(cl, list):
+                report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [aca-2014-a5d]")
+                cl = []
+            if key == "red_flags" and not cl:
+                report.add(f, L(kp), f"red flag '{rid}' cites no code", "add codes: [ids from course/content/codes.yml]")
+            for j, cid in enumerate(cl):
+                if cid not in codes:
+                    report.add(f, L(kp + ("codes", j)), f"code '{cid}' is not in codes.yml",
+                               "use an id from course/content/codes.yml (append a verified one if needed)")
+            if key == "red_flags":
+                cap = r.get("cap", 1)
+                if not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < mp:
+                    report.add(f, L(kp + ("cap",)), f"red flag '{rid}' has cap {cap!r}",
+                               f"use a number from 0 to below max_points ({mp})")
+            else:
+                pen = r.get("penalty", 0.5)
+                if not isinstance(pen, (int, float)) or isinstance(pen, bool) or not 0 <= pen <= mp:
+                    report.add(f, L(kp + ("penalty",)), f"'{rid}' has penalty {pen!r}", f"use a number from 0 to {mp}")
+            report.count("red flags" if key == "red_flags" else "misconception checks")
+
+    check_flags("red_flags", True)
+    check_flags("misconceptions", False)
+    rf = data.get("referents")
+    if rf is not None and (not isinstance(rf, list) or not all(isinstance(t, str) and t.strip() for t in rf)):
+        report.add(f, L(("referents",)), "'referents' must be a list of words or @terms",
+                   "write e.g. referents: [\"@client\", \"@counselor\"]")
+    elif rf:
+        for i, t in enumerate(rf):
+            try:
+                _expand(t, sterms)
+            except ValueError as exc:
+                report.add(f, L(("referents", i)), str(exc), "define it under 'terms'")
+    kt = data.get("key_terms")
+    if kt is not None and (not isinstance(kt, list) or not all(isinstance(t, str) and t.strip() for t in kt)):
+        report.add(f, L(("key_terms",)), "'key_terms' must be a list of words",
+                   "write e.g. key_terms: [frame, asymmetry, objectiv*]")
+    tt = data.get("topic_terms")
+    if tt is not None and (not isinstance(tt, list) or not all(isinstance(t, str) and t.strip() for t in tt)):
+        report.add(f, L(("topic_terms",)), "'topic_terms' must be a list of words", "write e.g. topic_terms: [priya, lunch, friend*]")
+    ch = data.get("checks")
+    if ch is not None:
+        if not isinstance(ch, dict):
+            report.add(f, L(("checks",)), "'checks' must be a mapping", "see docs/design/rubric-format.md")
+        else:
+            for k, v in ch.items():
+                if k not in DEFAULT_CHECKS:
+                    report.add(f, L(("checks", k)), f"unknown check '{k}'", f"use: {', '.join(DEFAULT_CHECKS)}")
+                elif not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+                    report.add(f, L(("checks", k)), f"check '{k}' must be a number >= 0", f"the default is {DEFAULT_CHECKS[k]}")
+    report.count("reflection rubrics")
