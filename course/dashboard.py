@@ -96,7 +96,7 @@ def dashboard_html(s: dict[str, Any], location: str | None) -> str:
 
     where = (f"Saved on this computer only, in <code>{html.escape(location)}</code>."
              if location else "Kept in memory for this session only (it cannot be saved on this computer).")
-    head = f'<h2 style="margin-top:0">My progress</h2><p>{where}</p>'
+    head = f'<p class="progress-where">{where}</p>'
     nxt = f'<p class="progress-next" style="font-size:1.1em"><strong>What next:</strong> {html.escape(s["next"])}</p>'
     if not s.get("totals", {}).get("events"):
         return ('<div class="progress-dashboard progress-empty">' + head +

@@ -653,10 +653,10 @@ def what_next(s: dict[str, Any], catalog_: dict[str, dict[str, Any]] | None = No
         if m["vignettes_todo"]:
             ref = m["vignettes_todo"][0]
             title = (catalog_ or {}).get(m["id"], {}).get("vignettes", {}).get(ref, ref)
-            return f"Next: play the vignette \u201c{title}\u201d in {label}."
+            return f"Play the vignette \u201c{title}\u201d in {label}."
         if m["questions_todo"]:
             n = len(m["questions_todo"])
-            return f"Next: answer the {n} remaining self-check question{'s' if n != 1 else ''} in {label}."
+            return f"Answer the {n} remaining self-check question{'s' if n != 1 else ''} in {label}."
         if not m["items_total"]:
             continue
     days = s.get("by_day", [])

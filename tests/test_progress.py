@@ -406,7 +406,7 @@ def test_module_complete_needs_every_ending_and_every_answer():
     frame = s["modules"][0]
     assert not frame["complete"] and frame["items_done"] == 3 and frame["fraction"] == 0.75
     assert frame["vignettes_todo"] == ["frame/b"] and frame["questions_correct"] == 1
-    assert s["next"] == "Next: play the vignette \u201cB\u201d in module 1 (01_the_frame.ipynb)."
+    assert s["next"] == "Play the vignette \u201cB\u201d in module 1 (01_the_frame.ipynb)."
     s = progress.summarize(evs + [_ending("frame/b", "2026-11-02T10:00:00+00:00", "harmful")], CAT)
     assert s["modules"][0]["complete"] and s["modules"][0]["fraction"] == 1.0   # answered, even if wrong
     assert "transference" in s["next"] or "module 2" in s["next"]
