@@ -1,8 +1,9 @@
 """Fixtures for grading tests: a private copy of the nbgrader course and submissions made from it.
 
-    course = make_course(tmp_path)                       # copies grading/ config, source, rubrics
+    kit = grading_kit                                    # the fixture: a namespace of the helpers below
+    course = kit.make_course(tmp_path)                   # copies grading/ config, source, rubrics
     course.generate("m1_frame")                          # release version + gradebook entries
-    make_submission(course, "m1_frame", "s01", {"answer_1": "text", "choice_2": "B"})
+    kit.make_submission(course, "m1_frame", "s01", {"answer_1": "text", "choice_2": "B"})
     course.api.autograde("m1_frame", "s01")
 
 Answers are written into the answer cells as the student would type them; `Raw(source)` puts a
@@ -113,8 +114,27 @@ def review_sidecar(course: Course, assignment: str, student: str) -> dict:
     return json.loads(p.read_text()) if p.exists() else {}
 
 
-@pytest.fixture
-def course_factory(tmp_path):
-    def _make(**kw):
-        return make_course(tmp_path, **kw)
-    return _make
+def source_answers(assignment: str) -> dict:
+    """The solution cells of a source notebook as {grade_id: Raw(source)}: the model answers."""
+    nb = nbformat.read(str(GRADING / "source" / assignment / f"{assignment}.ipynb"), as_version=4)
+    return {c.metadata["nbgrader"]["grade_id"]: Raw(c.source) for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+class _Kit:
+    Raw = Raw
+    Course = Course
+    REPO = REPO
+    GRADING = GRADING
+    make_course = staticmethod(make_course)
+    make_submission = staticmethod(make_submission)
+    answer_source = staticmethod(answer_source)
+    grades = staticmethod(grades)
+    review_sidecar = staticmethod(review_sidecar)
+    source_answers = staticmethod(source_answers)
+
+
+@pytest.fixture(scope="session")
+def grading_kit():
+    """The helpers of this file (import-free, so tests in tests/grading/ can share them)."""
+    return _Kit
