@@ -44,8 +44,11 @@ _CSS = """<style>
 .vignette-player .vp-muted { color: #4b5563; font-size: 13px; }
 .vignette-player .vignette-choice label, .vignette-player .vignette-choice .widget-label-basic {
   white-space: normal !important; height: auto !important; line-height: 1.4; }
-.vignette-player .vignette-choice .widget-radio-box label { margin-bottom: 6px; align-items: flex-start; }
-.vignette-player .vignette-choice .widget-radio-box input { margin-top: 4px; flex-shrink: 0; }
+.vignette-player .vignette-choice .widget-radio-box label { display: flex !important; align-items: flex-start;
+  gap: 8px; margin-bottom: 8px; }
+.vignette-player .vignette-choice .widget-radio-box input { float: none !important; order: -1; margin: 4px 0 0 1px !important;
+  flex-shrink: 0; }
+.vignette-player .vignette-choice { flex-direction: column; }
 .vignette-player .vp-card { border: 1px solid #d1d5db; border-radius: 6px; padding: 8px; }
 .vignette-player .widget-html-content { white-space: normal; }
 </style>"""

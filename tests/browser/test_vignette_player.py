@@ -1,0 +1,78 @@
+"""A learner plays a vignette in JupyterLab, in a real (headless) browser, by label and keyboard."""
+from __future__ import annotations
+
+import re
+
+from course.scenes import load_vignette
+
+TIRED = "transference/are-you-tired-of-me"
+
+
+def first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
+
+
+def press_tab_until(page, css_class: str, limit: int = 8) -> None:
+    """Move keyboard focus forward with Tab until it rests on an element with css_class."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("c => !!document.activeElement.closest('.' + c)", css_class):
+            return
+    raise AssertionError(f"Tab never reached .{css_class}")
+
+
+def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_notebook, run_all, artifacts):
+    from playwright.sync_api import expect
+
+    v = load_vignette(TIRED)
+    opening = v.scenes["opening"]
+    open_notebook(page, "authoring/try_a_vignette.ipynb")
+    run_all(page)
+    player = page.locator(".vignette-player.vignette-solo").first
+    expect(player).to_contain_text("you must be sick of me")
+
+    # choose the mixed response by its accessible label, and say it
+    player.get_by_label(opening.choices[1].text).check()
+    player.get_by_role("button", name="Say this").click()
+    feedback = player.locator(".vignette-feedback")
+    expect(feedback).to_contain_text("Mixed response")
+    expect(feedback).to_contain_text(first_sentence(opening.choices[1].feedback))
+    page.screenshot(path=str(artifacts / "vignette_feedback.png"))
+
+    # go back a step and choose differently, this time with the keyboard alone
+    player.get_by_role("button", name="Go back a step").click()
+    expect(feedback).to_have_count(0)
+    helpful = player.get_by_label(opening.choices[0].text)
+    expect(helpful).to_be_enabled()
+    helpful.focus()
+    page.keyboard.press("Space")
+    expect(helpful).to_be_checked()
+    press_tab_until(page, "vignette-say")
+    page.keyboard.press("Enter")
+    expect(feedback).to_contain_text("Helpful response")
+    expect(feedback).to_contain_text(first_sentence(opening.choices[0].feedback))
+    player.get_by_role("button", name="Continue").click()
+    expect(player.locator(".vignette-transcript")).to_contain_text("My dad worked doubles")
+
+    # two more helpful responses lead to the 'understood' ending
+    for scene_id in ("explore-the-fear", "next-session"):
+        choice = v.scenes[scene_id].choices[0]
+        player.get_by_label(choice.text).check()
+        player.get_by_role("button", name="Say this").click()
+        expect(feedback).to_contain_text("Helpful response")
+        player.locator(".vignette-continue").click()
+    ending = player.locator(".vignette-ending")
+    expect(ending).to_contain_text("Helpful outcome")
+    expect(ending).to_contain_text("The path you took")
+    expect(ending).to_contain_text(first_sentence(v.scenes["understood"].ending.summary))
+    expect(ending).to_contain_text("Parental transference")  # a concept label from concepts.yml
+    ending.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "vignette_ending.png"))
+
+    # the discussion view further down reveals every consequence side by side
+    seminar = page.locator(".vignette-player.vignette-discussion").first
+    seminar.get_by_role("button", name="Reveal consequences").click()
+    cards = seminar.locator(".vignette-consequences .vp-card")
+    expect(cards).to_have_count(3)
+    for word in ("Helpful response", "Mixed response", "Harmful response"):
+        expect(seminar.locator(".vignette-consequences")).to_contain_text(word)
