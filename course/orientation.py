@@ -48,13 +48,3 @@ def check_template(answer) -> str:
                  f"padding:6px 10px'>{html.escape(msg)}</div>"))
     return msg
 
-
-def where_is_my_progress():
-    """Say where this learner's progress is kept (delegates to the progress store)."""
-    try:
-        from course.progress import where_is_my_progress as _where
-    except ImportError:
-        print("Progress is kept in memory for this session only: this version of the course "
-              "has no progress store installed.")
-        return None
-    return _where()

@@ -19,7 +19,8 @@ def run(args) -> int:
     try:
         from course.progress import progress_location
 
-        print(f"  progress:  {progress_location()}")
+        loc = progress_location()
+        print(f"  progress:  {loc or 'kept in memory for this session only (the data folder cannot be written)'}")
     except ImportError:
         print("  progress:  kept in memory for this session only")
     return 0
