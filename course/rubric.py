@@ -33,7 +33,7 @@ DEFAULT_CHECKS = {
     "window": 22,               # max tokens between the first and last slot of one pattern match
     "copied_ngram": 5,          # n-gram length for copied-prompt detection
     "copied_ratio": 0.4,        # share of the answer copied from the prompt that triggers review
-    "stuffing_density": 0.15,   # share of words that are rubric vocabulary that counts as stuffing
+    "stuffing_density": 0.18,   # share of words that are rubric vocabulary that counts as stuffing
     "stuffing_factor": 0.5,     # multiplier applied to a stuffed answer's points
     "dense_sentence_concepts": 4,  # one sentence showing this many concepts looks like a list
     "off_topic_ratio": 0.34,    # fewer sentences than this share mention the scenario: off-topic
@@ -44,7 +44,7 @@ CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
 exploiting harm harmful harms harming wrong mistake inappropriate blur blurs blurring blurred prohibited
 prohibits forbidden forbids tempting tempted temptation problematic compromise compromises undermine
-undermines dangerous risky breach breaches
+undermines dangerous risky breach breaches problem problems
 """.split())
 APPROVAL = frozenset("""
 fine okay ok harmless acceptable reasonable best caring natural healthy kind good nice great
@@ -412,8 +412,8 @@ class _Doc:
                 if not ok or copied[i]:
                     continue
                 if want_polarity:
-                    neg = toks[i].neg
-                    if (slot.mode == "+" and neg) or (slot.mode == "!" and not neg):
+                    t = toks[i]
+                    if (slot.mode == "+" and t.neg) or (slot.mode == "!" and not t.near):
                         continue
                 out.append((i, j))
         return out
@@ -436,7 +436,7 @@ class _Doc:
             for h in hits[1:]:
                 best = None
                 for b0, b1 in h:
-                    if toks[b0].sent != s:
+                    if toks[b0].sent != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
                         continue
                     d = max(abs(b0 - a0), abs(b1 - a0))
                     if d <= window and (best is None or d < best[0]):
@@ -463,6 +463,16 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, first_slot_tok: int) -> bool:
     lead = [t.norm for t in toks[cstart:first_slot_tok]]
     if any(w in HYPOTHETICAL for w in lead):
         return False
+    # "If X did A, or did B, ..." : a clause that continues a hypothetical one is hypothetical too
+    c, start = t0.clause, cstart
+    while start < len(toks) and toks[start].norm in ("or", "and") and c - 1 in doc.clause_start:
+        c -= 1
+        start = doc.clause_start[c]
+        if toks[start].sent != t0.sent:
+            break
+        nxt = doc.clause_start.get(c + 1, len(toks))
+        if any(t.norm in HYPOTHETICAL for t in toks[start:nxt]):
+            return False
     words = _sentence_words(doc, t0.sent)
     if any(t.norm in CONDEMN and not t.neg for t in words):
         return False
@@ -550,7 +560,8 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
 
     # stuffing: a high share of rubric vocabulary, or one sentence that ticks many concepts
     density = _density(doc, rubric)
-    dense = any(n >= int(ck["dense_sentence_concepts"]) for n in per_sentence.values())
+    dense = (any(n >= int(ck["dense_sentence_concepts"]) for n in per_sentence.values())
+             and density > float(ck["stuffing_density"]) / 2)
     stuffed = density > float(ck["stuffing_density"]) and a.n_words >= 8 or dense
     if stuffed:
         points *= float(ck["stuffing_factor"])
@@ -630,7 +641,8 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
         s = toks[a0].sent
         lo, hi, ok = a0, a1, True
         for h in hits[1:]:
-            cand = [(b0, b1) for b0, b1 in h if toks[b0].sent == s and abs(b0 - a0) <= window]
+            cand = [(b0, b1) for b0, b1 in h
+                    if toks[b0].sent == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
             if not cand:
                 ok = False
                 break

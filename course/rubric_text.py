@@ -45,9 +45,10 @@ i we he she they you it then also would will can could should might may must sha
 """.split())
 DISMISSIVE = frozenset("""
 pointless unnecessary overkill outdated overrated useless irrelevant nonsense silly overcautious
-needless counterproductive
+needless counterproductive speculation speculative bureaucratic
 """.split())
 DEMONSTRATIVE = frozenset({"that", "this", "it", "which", "such", "all"})
+NEAR = 4
 _CONTRACTION_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 FUNCTION_WORDS = frozenset("""
 i me my we us our you your he him his she her they them their it its is are was were be been being
@@ -64,6 +65,7 @@ class Tok:
     sent: int        # sentence index
     clause: int      # clause index (global)
     neg: bool        # inside a negation scope (odd number of negators before it in its clause)
+    near: bool = False  # negated by a negator at most NEAR words before it ("not tired", "won't meet")
 
 
 @dataclass(slots=True)
@@ -100,9 +102,11 @@ def analyse(text: str) -> Analysis:
     clause_dismiss = False
     pending_and = False
     prev = ""
+    last_neg = -100            # index of the last negator in the current clause
 
     def close_clause():
-        nonlocal clause, neg_count, clause_first_tok, clause_dismiss
+        nonlocal clause, neg_count, clause_first_tok, clause_dismiss, last_neg
+        last_neg = -100
         if clause_dismiss and len(toks) > clause_first_tok:
             first = toks[clause_first_tok].norm
             lo = sent_first if first in DEMONSTRATIVE or (first == "but" and len(toks) > clause_first_tok + 1
@@ -110,6 +114,7 @@ def analyse(text: str) -> Analysis:
                 else clause_first_tok
             for t in toks[lo:]:
                 t.neg = True
+                t.near = False
         clause += 1
         neg_count = 0
         clause_first_tok = len(toks)
@@ -152,13 +157,16 @@ def analyse(text: str) -> Analysis:
                 is_neg = True
             if w in DISMISSIVE and neg_count % 2 == 0:
                 clause_dismiss = True
-            elif prev in ("no", "waste", "wasting") and w in ("point", "need", "time"):
+            elif (prev == "no" and w in ("point", "need")) or (prev in ("waste", "wasting") and w == "time"):
                 clause_dismiss = True
             if w in NOT_NEGATING_AFTER and prev in ("not", "no"):
                 neg_count -= 1  # undo: 'not only'
-            toks.append(Tok(w, m.start(), m.end(), sent, clause, neg_count % 2 == 1))
+            negated = neg_count % 2 == 1
+            toks.append(Tok(w, m.start(), m.end(), sent, clause, negated,
+                            negated and len(toks) - last_neg <= NEAR))
             if is_neg:
                 neg_count += 1
+                last_neg = len(toks) - 1
             if w in ("and", "or"):
                 pending_and = True
             seg += 1
