@@ -51,16 +51,25 @@ def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_noteboo
     page.keyboard.press("Enter")
     expect(feedback).to_contain_text("Helpful response")
     expect(feedback).to_contain_text(first_sentence(opening.choices[0].feedback))
-    player.get_by_role("button", name="Continue").click()
+    # the player moved focus to Continue, and after it to the choices: Enter, Space, Tab, Enter
+    expect(player.get_by_role("button", name="Continue")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(player.locator(".vignette-transcript")).to_contain_text("My dad worked doubles")
+    first = player.get_by_label(v.scenes["explore-the-fear"].choices[0].text)
+    expect(first).to_be_focused()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()
+    press_tab_until(page, "vignette-say")
+    page.keyboard.press("Enter")
+    expect(feedback).to_contain_text("Helpful response")
+    page.keyboard.press("Enter")
 
-    # two more helpful responses lead to the 'understood' ending
-    for scene_id in ("explore-the-fear", "next-session"):
-        choice = v.scenes[scene_id].choices[0]
-        player.get_by_label(choice.text).check()
-        player.get_by_role("button", name="Say this").click()
-        expect(feedback).to_contain_text("Helpful response")
-        player.locator(".vignette-continue").click()
+    # one more helpful response, by mouse this time, leads to the 'understood' ending
+    choice = v.scenes["next-session"].choices[0]
+    player.get_by_label(choice.text).check()
+    player.get_by_role("button", name="Say this").click()
+    expect(feedback).to_contain_text("Helpful response")
+    player.locator(".vignette-continue").click()
     ending = player.locator(".vignette-ending")
     expect(ending).to_contain_text("Helpful outcome")
     expect(ending).to_contain_text("The path you took")
