@@ -373,3 +373,16 @@ def test_originality_against_the_source_articles():
                         *(paths.VIGNETTES_DIR / "transference" / f"{v}.yml" for v in MY_VIGNETTES)) if p.exists()]
     r = subprocess.run([sys.executable, str(tool), *map(str, mine)], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@needs_reading
+def test_cited_codes_table_lists_every_code_the_prose_cites():
+    code = "\n".join(_cells(READING, "code"))
+    block = re.search(r"CITED = \[(.*?)\]", code, re.S)
+    assert block, "the reading should list its cited codes (CITED = [...])"
+    cited = re.findall(r'"([a-z0-9-]+)"', block.group(1))
+    codes = load_codes()
+    assert [c for c in cited if c not in codes] == []
+    in_prose = {f"{m.group(1)} ({m.group(2)}), {m.group(3)}" for m in CITATION.finditer(_markdown(READING))}
+    listed = {cite(c) for c in cited}
+    assert in_prose - listed == set(), f"cited in the prose but missing from the table: {in_prose - listed}"
