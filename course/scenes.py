@@ -33,6 +33,7 @@ QUALITIES = ("helpful", "mixed", "harmful")
 SPEAKERS = ("client", "counselor", "narrator")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MIN_CHOICES = 2
+MAX_CHOICES = 8  # lettered A-H in discussion mode and on the map
 
 TOP_KEYS = {"id", "title", "module", "objectives", "content_note", "client", "start", "scenes"}
 REQUIRED_TOP = ("id", "title", "module", "objectives", "client", "start", "scenes")
@@ -225,11 +226,15 @@ def resolve(ref: str | Path) -> Path:
         raise CourseError(f"There is no vignette file at '{ref}'.",
                           hint="Check the path; it is relative to the folder the notebook or command runs in.")
     text = str(ref).strip().strip("/")
+    available = list_vignettes()
+    if "/" not in text:  # a bare id is enough when only one module has it
+        matches = [r for r in available if r.split("/", 1)[1] == text]
+        if len(matches) == 1:
+            text = matches[0]
     for suffix in (".yml", ".yaml"):
         p = paths.VIGNETTES_DIR / f"{text}{suffix}"
         if "/" in text and p.is_file():
             return p
-    available = list_vignettes()
     close = difflib.get_close_matches(text, available, n=1)
     guess = f"Did you mean '{close[0]}'? " if close else ""
     raise CourseError(
@@ -488,6 +493,10 @@ def _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts) -> 
             report.add(f, lines.near(kp + ("choices",)), f"the choices of scene '{sid}' must be a list",
                        "start each choice with '- text:'")
         else:
+            if len(raw_choices) > MAX_CHOICES:
+                report.add(f, lines.near(kp + ("choices",)),
+                           f"scene '{sid}' offers {len(raw_choices)} choices; at most {MAX_CHOICES} fit the player",
+                           "split the decision into two scenes")
             if len(raw_choices) < MIN_CHOICES and not has_ending:
                 report.add(f, lines.near(kp + ("choices",)),
                            f"scene '{sid}' offers only {len(raw_choices)} choice; a decision needs at least {MIN_CHOICES}",

@@ -178,6 +178,10 @@ def test_load_by_ref_and_by_path_give_the_same_vignette():
     assert set(list_vignettes()) >= set(OURS)
 
 
+def test_a_bare_id_finds_its_module():
+    assert load_vignette("the-coffee-invitation").ref == "termination/the-coffee-invitation"
+
+
 def test_an_unknown_ref_names_the_available_vignettes():
     with pytest.raises(CourseError) as e:
         load_vignette("transference/are-you-tired")
