@@ -224,6 +224,8 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
     slots = []
     for raw in source.split("+"):
         raw = raw.strip()
+        if not raw:
+            raise ValueError(f"empty slot in '{source}' (two '+' in a row, or a '+' at an end?)")
         mode = "+"
         if raw[:1] in ("!", "?"):
             mode, raw = raw[0], raw[1:].strip()
@@ -552,8 +554,8 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         reasons.append(f"short: {a.n_words} words, the question asks for at least {rubric.min_words}")
     if a.n_real < rubric.min_sentences:
         factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
-        if a.n_real < len(a.sentences) or a.n_real == 0:
-            reasons.append("keyword list: much of the answer is words or fragments rather than sentences")
+        if a.n_list and a.n_list * 2 >= len(a.sentences):
+            reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
         else:
             reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
     points *= factor
@@ -759,7 +761,7 @@ def _validate_one(f: Path, report: Report) -> None:
     if isinstance(data.get("prompt"), str):
         n = len(data["prompt"].split())
         if not 80 <= n <= 180:
-            report.add(f, L(("prompt",)), f"the prompt has {n} words", "keep the student-facing prompt to 80-180 words")
+            report.add(f, L(("prompt",)), f"the prompt has {n} word{'s' if n != 1 else ''}", "keep the student-facing prompt to 80-180 words")
     mp = data.get("max_points")
     if not isinstance(mp, (int, float)) or isinstance(mp, bool) or mp <= 0:
         report.add(f, L(("max_points",)), "'max_points' must be a positive number", "write e.g. max_points: 4")

@@ -48,7 +48,7 @@ pointless unnecessary overkill outdated overrated useless irrelevant nonsense si
 needless counterproductive speculation speculative bureaucratic
 """.split())
 DEMONSTRATIVE = frozenset({"that", "this", "it", "which", "such", "all"})
-NEAR = 4
+NEAR = 6
 _CONTRACTION_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 FUNCTION_WORDS = frozenset("""
 i me my we us our you your he him his she her they them their it its is are was were be been being
@@ -75,6 +75,7 @@ class Analysis:
     sentences: list  # per sentence: (first tok index, end tok index, is_real_sentence)
     n_words: int
     n_real: int      # real sentences (enough words, some function words, not a bare list)
+    n_list: int = 0  # sentences that are bare lists of terms (commas or no function words)
 
 
 def _norm_word(w: str) -> tuple[str, bool]:
@@ -103,6 +104,7 @@ def analyse(text: str) -> Analysis:
     pending_and = False
     prev = ""
     last_neg = -100            # index of the last negator in the current clause
+    lists: list[int] = []
 
     def close_clause():
         nonlocal clause, neg_count, clause_first_tok, clause_dismiss, last_neg
@@ -131,6 +133,8 @@ def analyse(text: str) -> Analysis:
             is_list = (len(segs) >= 3 and sum(1 for s in segs if s <= 2) >= 0.75 * len(segs)
                        and fw / n < 0.25)
             real = n >= 4 and fw >= 1 and (fw / n) >= 0.12 and not is_list
+            if is_list or (n >= 5 and (fw / n) < 0.12):
+                lists.append(sent)
             sentences.append((sent_first, len(toks), real))
             sent += 1
         sent_first = len(toks)
@@ -183,7 +187,7 @@ def analyse(text: str) -> Analysis:
             prev = ""
     close_sentence()
     n_real = sum(1 for s in sentences if s[2])
-    return Analysis(text, toks, sentences, len(toks), n_real)
+    return Analysis(text, toks, sentences, len(toks), n_real, len(lists))
 
 
 # --- light stemming and spelling tolerance ----------------------------------------------------

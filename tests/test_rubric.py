@@ -1,0 +1,305 @@
+"""Unit tests for the reflection scorer, its text analysis, its validator and its command."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course import rubric
+from course.errors import CourseError
+from course.rubric import list_questions, load_rubric, score, validate_files
+from course.rubric_text import analyse, stem, within_one_edit
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "rubrics"
+ANCHORS = {"frame.why-not-friends", "transference.do-you-like-me", "countertransference.irritation",
+           "power.dual-relationship", "termination.friends-after"}
+Q = "frame.why-not-friends"
+
+STRONG = (
+    "Jordan can thank Priya for asking and say the wish makes sense, since she is lonely in a new city. "
+    "He can kindly explain that he won't be meeting her for lunch. The hour belongs to Priya: she never "
+    "has to look after his needs, while friends take turns and look after each other. A friendship would "
+    "be a dual relationship (APA 3.05(a)). Then Jordan can explore what the request says about her "
+    "loneliness and how she might build friendships outside counseling."
+)
+
+
+def found(res) -> set[str]:
+    return {f["concept"] for f in res.found}
+
+
+# --- text analysis ------------------------------------------------------------------------------
+def _neg(text: str) -> dict[str, bool]:
+    return {t.norm: t.neg for t in analyse(text).toks}
+
+
+@pytest.mark.parametrize("text, word, negated", [
+    ("I would not consult my supervisor.", "consult", True),
+    ("I would consult my supervisor.", "consult", False),
+    ("I wouldn't consult anyone.", "consult", True),
+    ("She should never accept the discount.", "accept", True),
+    ("Without dismissing her, he explains.", "dismissing", True),
+    ("Without dismissing her, he explains.", "explains", False),        # the comma ends the scope
+    ("Alex could explore rather than reassure.", "reassure", True),
+    ("Alex could explore rather than reassure.", "explore", False),
+    ("Instead of reassuring him, Alex explores.", "reassuring", True),
+    ("Sam refuses to transfer Tyler.", "transfer", True),
+    ("There is no reason to avoid the topic.", "topic", False),          # two negators cancel
+    ("I would not reassure him and I would explore the question.", "explore", False),
+    ("Consultation is pointless here.", "consultation", True),           # dismissive verdict
+    ("Some say explore it, but that is overkill.", "explore", True),     # verdict about 'that'
+    ("Not only validate but also explore.", "validate", False),
+])
+def test_negation_scope(text, word, negated):
+    assert _neg(text)[word] is negated
+
+
+def test_sentences_lists_and_contractions():
+    a = analyse("Frame, asymmetry, boundaries, consultation. I would decline the lunch kindly.")
+    assert len(a.sentences) == 2
+    assert [s[2] for s in a.sentences] == [False, True]      # the list is not a real sentence
+    assert a.n_list == 1
+    # section numbers do not end sentences; n't makes a negator
+    b = analyse("ACA A.6.b says so. He can't go.")
+    assert len(b.sentences) == 2 and _neg("He can't go.")["go"] is True
+
+
+def test_stemming_and_spelling_tolerance():
+    assert stem("exploring") == stem("explored") == stem("explores") == stem("explore")
+    assert stem("hers") == "hers"
+    assert within_one_edit("supervison", "supervision")
+    assert within_one_edit("cosnult", "consult")                      # swapped neighbours
+    assert not within_one_edit("consult", "console")
+
+
+# --- scoring -----------------------------------------------------------------------------------------
+def test_anchor_questions_exist():
+    assert ANCHORS <= set(list_questions())
+
+
+def test_result_shape_and_bounds():
+    res = score(Q, STRONG)
+    d = res.to_dict()
+    for k in ("question", "points", "max_points", "found", "missing", "needs_review", "feedback",
+              "review_reasons", "red_flags"):
+        assert k in d
+    assert d["question"] == Q and 0 <= res.points <= res.max_points == 4
+    assert res.points == round(res.points, 2)
+    for f in res.found:
+        assert STRONG[f["start"]:f["end"]] == f["evidence"] and f["label"]
+    assert res.points >= 3.5 and not res.needs_review
+    json.dumps(d)
+
+
+def test_deterministic():
+    assert score(Q, STRONG).to_dict() == score(Q, STRONG).to_dict()
+
+
+def test_unknown_question_is_a_course_error():
+    with pytest.raises(CourseError, match="no reflection question"):
+        score("frame.nope", "text")
+
+
+def test_empty_and_non_text_answers():
+    res = score(Q, "   ")
+    assert res.points == 0 and res.needs_review and len(res.missing) == len(load_rubric(Q).concepts)
+    with pytest.raises(CourseError):
+        score(Q, 42)
+
+
+def test_negation_is_not_credit():
+    pos = score(Q, STRONG)
+    neg = score(Q, (
+        "Jordan should not thank Priya or say the wish makes sense. He doesn't need to explain that the "
+        "hour belongs to Priya, and there is no point exploring what the request says about her "
+        "loneliness. He should avoid talking about how friends take turns and look after each other."))
+    assert {"warm-acknowledgment", "explores-meaning", "asymmetry"} <= found(pos)
+    assert not ({"warm-acknowledgment", "explores-meaning", "asymmetry"} & found(neg))
+    assert neg.needs_review and any("negation" in r for r in neg.review_reasons)
+
+
+def test_red_flag_caps_even_with_all_the_right_words():
+    harmful = STRONG + " Having said all that, Jordan should agree to meet her for lunch on Saturday just once."
+    res = score(Q, harmful)
+    assert "social-meeting" in res.red_flags
+    assert res.points <= 1 and res.needs_review
+    assert "An important concern" in res.feedback and "APA" in res.feedback
+
+
+def test_red_flag_words_in_a_hypothetical_or_condemned_sentence_do_not_fire():
+    text = STRONG + (" If Jordan agreed to lunch, Priya would lose the one relationship that is only hers."
+                     " Meeting her socially would blur the frame.")
+    res = score(Q, text)
+    assert res.red_flags == [] and res.points >= 3.5
+
+
+def test_keyword_stuffing_scores_low():
+    stuffed = ("Validation is important. The frame is important. Asymmetry and objectivity are key concepts. "
+               "A dual relationship is relevant. Exploration of meaning matters. APA 3.05(a) is relevant. "
+               "Boundaries, warmth, reciprocity and confidentiality all matter in counseling.")
+    lst = "frame, asymmetry, boundaries, dual relationship, objectivity, validation, explore loneliness"
+    for text in (stuffed, lst):
+        res = score(Q, text)
+        assert res.points <= 1 and res.needs_review, (text, res.points)
+    assert any("keyword" in r for r in score(Q, lst).review_reasons)
+
+
+def test_paraphrase_is_credited():
+    para = ("I'd tell her I'm glad she felt safe enough to ask. Our time together is entirely hers, so she "
+            "never has to ask how my week went; friendships are reciprocal and ours is not. So lunch is not "
+            "something I can do, but I'd be curious what it means that the person she feels closest to here "
+            "is her counselor, and how she could find friends in the city.")
+    res = score(Q, para)
+    assert {"warm-acknowledgment", "frame-protects", "asymmetry", "clear-answer", "explores-meaning"} <= found(res)
+
+
+def test_spelling_slips_are_tolerated():
+    typo = STRONG.replace("explore", "explroe").replace("friendships", "freindships").replace(
+        "loneliness", "lonliness").replace("relationship", "relatioship")
+    assert found(score(Q, typo)) == found(score(Q, STRONG))
+
+
+def test_length_alone_earns_nothing():
+    offtopic = " ".join(["Counseling grew out of the vocational guidance movement, and licensure spread "
+                         "state by state while accreditation standards gave programs a common core."] * 6)
+    res = score(Q, offtopic)
+    assert res.points == 0 and res.needs_review and any("off-topic" in r for r in res.review_reasons)
+
+
+def test_copied_prompt_earns_no_credit_and_is_flagged():
+    prompt = load_rubric(Q).prompt
+    res = score(Q, prompt)
+    assert res.points <= 0.5 and any("copied" in r for r in res.review_reasons)
+
+
+def test_short_answer_is_flagged_but_a_short_strong_answer_scores():
+    res = score(Q, "I'd decline the lunch kindly.")
+    assert res.needs_review and any("short" in r for r in res.review_reasons)
+    short_strong = ("I'd thank her and say the wish makes sense. I'd explain kindly that I won't meet her for "
+                    "lunch: this hour belongs to her, and she never has to look after my needs the way friends "
+                    "look after each other. Then I'd ask what the wish tells us about her loneliness.")
+    assert score(Q, short_strong).points >= 3
+
+
+def test_misconception_costs_points_with_feedback():
+    q = "termination.friends-after"
+    good = ("Casey can name that the ending is a loss and kindly decline the beer. The power imbalance "
+            "continues after the last session, and Casey keeps the door open for Daniel to return to counseling.")
+    wrong = good + " Casey should explain that they must wait two years before a friendship is allowed."
+    a, b = score(q, good), score(q, wrong)
+    assert "two-year-friendship-rule" in b.misconceptions and b.points < a.points
+    assert "No ethics code sets a waiting period" in b.feedback
+
+
+def test_feedback_never_shows_rubric_internals():
+    for q in list_questions():
+        r = load_rubric(q)
+        raw = yaml.safe_load(r.path.read_text(encoding="utf-8"))
+        internals = [p for c in raw["concepts"] for p in c["patterns"] + c.get("partial", [])]
+        internals += [p for f in raw["red_flags"] for p in f["patterns"]]
+        for text in ("", "I would accept the discount and agree to meet for a beer.", STRONG):
+            fb = score(q, text).feedback
+            for p in internals:
+                assert p not in fb
+            assert "*" not in fb and " + " not in fb and "@" not in fb
+
+
+def test_every_anchor_has_red_flags_citing_registry_codes():
+    from course.codes import load_codes
+
+    codes = load_codes()
+    for q in ANCHORS:
+        r = load_rubric(q)
+        assert r.red_flags and all(f.codes and set(f.codes) <= set(codes) for f in r.red_flags)
+        assert 80 <= len(r.prompt.split()) <= 180
+
+
+def test_countertransference_prompt_does_not_ask_for_the_students_history():
+    p = load_rubric("countertransference.irritation").prompt.lower()
+    assert "imagine you are sam" in p
+    for phrase in ("your own history", "your history", "your family", "describe a time", "your own experience"):
+        assert phrase not in p
+
+
+# --- validation -------------------------------------------------------------------------------------
+def test_shipped_rubrics_are_valid():
+    rep = validate_files(sorted((REPO / "grading" / "rubrics" / "reflections").glob("*.yml")))
+    assert rep.ok, [str(p) for p in rep.problems]
+    assert rep.counts["reflection rubrics"] >= 5
+
+
+def test_validator_reports_every_problem_with_lines():
+    rep = validate_files(sorted(FIXTURES.glob("*.yml")))
+    text = "\n".join(str(p) for p in rep.problems)
+    many = [p for p in rep.problems if p.path.endswith("frame.many-problems.yml")]
+    assert len(many) >= 18
+    for needle in ("does not match the file name", "prompt has 7 words", "unknown field 'colour'",
+                   "not in concepts.yml", "@nobody", "used twice", "cites no code", "aca-2099-z1",
+                   "has cap 9", "unknown check 'speed'", "empty slot", "not a plain word"):
+        assert needle in text, needle
+    assert any(p.path.endswith("broken-syntax.yml") and "YAML syntax" in p.what for p in rep.problems)
+    shapes = [p for p in rep.problems if p.path.endswith("power.wrong-shapes.yml")]
+    assert len(shapes) >= 8 and all(p.line > 1 for p in shapes[1:])
+    assert all(p.line >= 1 for p in rep.problems)
+
+
+def test_validator_never_raises(tmp_path):
+    for i, body in enumerate(["", "- a list\n", "question: 5\nconcepts: [1, 2]\nred_flags: {a: 1}\n",
+                              "concepts:\n  - patterns: [\"a + !\"]\n", "\x00\x01"]):
+        f = tmp_path / f"frame.x{i}.yml"
+        f.write_text(body, encoding="utf-8")
+        rep = validate_files([f])
+        assert not rep.ok
+
+
+def test_items_files_are_routed_to_the_pipeline_validator(monkeypatch):
+    items = REPO / "grading" / "rubrics" / "items"
+    files = sorted(items.glob("*.yml"))
+    if not files:
+        pytest.skip("no structured answer keys in this checkout")
+    called = []
+    import types
+
+    fake = types.ModuleType("course.grading.items")
+    fake.validate_files = lambda paths: (called.append(list(paths)), rubric.Report())[1]
+    monkeypatch.setitem(sys.modules, "course.grading.items", fake)
+    rep = validate_files(files)
+    assert called and called[0] == files and rep.ok
+
+
+def test_load_rubric_file_rejects_a_broken_rubric():
+    with pytest.raises(CourseError, match="problem"):
+        rubric.load_rubric_file(FIXTURES / "frame.many-problems.yml")
+
+
+# --- command ------------------------------------------------------------------------------------------
+def _course(*args, stdin=""):
+    exe = Path(sys.executable).parent / "course"
+    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def test_cli_prints_json_from_stdin_and_file(tmp_path):
+    p = _course("score-reflection", "--question", Q, "-", stdin=STRONG)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert d["question"] == Q and d["points"] >= 3.5 and d["max_points"] == 4
+    for k in ("found", "missing", "needs_review", "feedback"):
+        assert k in d
+    f = tmp_path / "answer.txt"
+    f.write_text(STRONG, encoding="utf-8")
+    p2 = _course("score-reflection", "--question", Q, str(f))
+    assert p2.returncode == 0 and json.loads(p2.stdout) == d
+
+
+def test_cli_unknown_question_exits_2_with_a_clear_message():
+    p = _course("score-reflection", "--question", "frame.nope", "-", stdin="text")
+    assert p.returncode == 2
+    assert "no reflection question called 'frame.nope'" in p.stderr and "frame.why-not-friends" in p.stderr
+    assert "Traceback" not in p.stderr
+    p = _course("score-reflection", "--question", Q, "/no/such/file.txt")
+    assert p.returncode == 2 and "no file" in p.stderr
