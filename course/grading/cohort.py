@@ -1,0 +1,846 @@
+"""Grade a whole cohort: parallel, resumable, and unable to lose a grade.
+
+nbgrader grades one student at a time (nbgrader issue 174). This module grades many at once on
+top of its Python API, without changing nbgrader:
+
+* **Long-lived workers.** `jobs` worker processes each import nbgrader once, build one
+  `NbGraderAPI` from the course root's `nbgrader_config.py` (so every preprocessor the course
+  configures runs there too) and grade a queue of students.
+* **Private scratch course per worker.** A worker grades into its own scratch course root (on
+  tmpfs when available): a copy of the gradebook taken with SQLite's backup API, and links to the
+  real `source/` and `submitted/`. Workers never write the real gradebook, so they never wait on
+  its lock, and a crash inside nbgrader can never leave a half-written grade behind.
+* **Merge only after success.** The parent applies each graded student to the real gradebook in
+  one transaction, then swaps the new `autograded/<student>/<assignment>` folder in place of the
+  old one, then appends the student to a journal. A student whose grading failed keeps the grades
+  and folder they had before.
+* **Resumable.** The journal (`.course-autograde/<assignment>.journal`) records a fingerprint of
+  each graded submission. A rerun grades only students missing from it, whose submission changed,
+  or whose autograded folder is gone; an interrupted run therefore picks up where it stopped.
+* **Kernel-start races** (ZMQError "Address already in use", kernels that never answer) are
+  detected from nbgrader's log and retried in place, with a short kernel start-up timeout so a
+  lost kernel costs seconds rather than a minute.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from course.errors import CourseError
+
+STATE_DIR = ".course-autograde"
+RETRYABLE = re.compile(
+    r"ZMQError|Address already in use|Kernel didn't respond|Kernel died|kernel died"
+    r"|Timeout waiting for kernel|DeadKernelError|Kernel not responding|TimeoutError.*kernel",
+)
+DEFAULT_STARTUP_TIMEOUT = 20
+PRIVATE = {"autograded", "feedback", STATE_DIR, ".nbgrader.log"}
+
+
+# ----------------------------------------------------------------------------- configuration
+def course_root(root: str | os.PathLike | None = None) -> Path:
+    """The nbgrader course root: the given folder, else the repository's `grading/`."""
+    if root is None:
+        from course.paths import GRADING_DIR
+
+        root = GRADING_DIR
+    root = Path(root).resolve()
+    if not (root / "nbgrader_config.py").is_file():
+        raise CourseError(
+            f"No nbgrader course found at {root} (nbgrader_config.py is missing).",
+            hint="Run the command inside the course's grading folder, or pass --root PATH.")
+    return root
+
+
+def load_config(root: Path, *, scratch: Path | None = None):
+    """The course's nbgrader config, with the course root (or a worker's scratch root) pinned."""
+    from traitlets.config import Config
+    from traitlets.config.loader import PyFileConfigLoader
+
+    root = Path(root)
+    cfg = Config()
+    cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config())
+    base = scratch or root
+    cfg.CourseDirectory.root = str(base)
+    if scratch is not None or "db_url" not in cfg.CourseDirectory:
+        cfg.CourseDirectory.db_url = f"sqlite:///{base / 'gradebook.db'}"
+    return cfg
+
+
+def make_api(root, *, scratch: Path | None = None, log_level: str = "WARN"):
+    """An `NbGraderAPI` for the course root (or for a worker's scratch copy of it)."""
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    _ensure_scripts_on_path()
+    cfg = load_config(Path(root), scratch=scratch)
+    if scratch is not None and "startup_timeout" not in cfg.Execute:
+        cfg.Execute.startup_timeout = DEFAULT_STARTUP_TIMEOUT
+    coursedir = CourseDirectory(config=cfg)
+    api = NbGraderAPI(coursedir=coursedir, config=cfg)
+    api.log_level = log_level
+    return api
+
+
+def _ensure_scripts_on_path() -> None:
+    """nbgrader runs `alembic` and kernels by name: find them beside this Python even without an
+    activated virtual environment (e.g. `.venv/bin/course autograde ...`)."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def db_path(root: Path) -> Path:
+    cfg = load_config(root)
+    url = cfg.CourseDirectory.db_url
+    if not url.startswith("sqlite:///"):
+        raise CourseError(f"course autograde needs an SQLite gradebook; this course uses {url}.")
+    return Path(url[len("sqlite:///"):].split("?")[0])
+
+
+def _sqlite_url(path: Path, timeout: float = 30.0) -> str:
+    return f"sqlite:///{path}?timeout={timeout:g}"
+
+
+# ----------------------------------------------------------------------------- what to grade
+def submitted_students(root: Path, assignment: str) -> list[str]:
+    sub = Path(root) / "submitted"
+    if not sub.is_dir():
+        return []
+    return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir() and not p.name.startswith("."))
+
+
+def fingerprint(root: Path, assignment: str, student: str) -> str:
+    """A hash of the submitted files (names, sizes, contents): changes when the student resubmits."""
+    h = hashlib.sha256()
+    base = Path(root) / "submitted" / student / assignment
+    for p in sorted(base.rglob("*")):
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts:
+            h.update(str(p.relative_to(base)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:20]
+
+
+class Journal:
+    """Append-only record of finished students: one JSON object per line, fsynced."""
+
+    def __init__(self, root: Path, assignment: str):
+        self.dir = Path(root) / STATE_DIR
+        self.path = self.dir / f"{assignment}.journal"
+
+    def load(self) -> dict[str, dict]:
+        done: dict[str, dict] = {}
+        if self.path.exists():
+            for line in self.path.read_text().splitlines():
+                try:
+                    rec = json.loads(line)
+                    done[rec["student"]] = rec
+                except (ValueError, KeyError):
+                    continue  # a line cut short by a crash: that student is simply regraded
+        return done
+
+    def append(self, rec: dict) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(rec, sort_keys=True) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    def forget(self, students: Iterable[str]) -> None:
+        drop = set(students)
+        if not drop or not self.path.exists():
+            return
+        keep = [ln for ln in self.path.read_text().splitlines()
+                if not any(f'"student": {json.dumps(s)}' in ln for s in drop)]
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text("".join(ln + "\n" for ln in keep))
+        os.replace(tmp, self.path)
+
+
+def plan(root: Path, assignment: str, *, force: bool = False, students: Iterable[str] | None = None):
+    """Split the submitted students into (to grade, already graded and unchanged)."""
+    root = Path(root)
+    everyone = submitted_students(root, assignment)
+    if students:
+        wanted = list(dict.fromkeys(students))
+        missing = [s for s in wanted if s not in everyone]
+        if missing:
+            raise CourseError(
+                f"No submission of {assignment} for: {', '.join(missing)}.",
+                hint=f"Submissions belong in {root / 'submitted' / '<student>' / assignment}.")
+        everyone = wanted
+    done = {} if force else Journal(root, assignment).load()
+    todo, skip = [], []
+    for s in everyone:
+        rec = done.get(s)
+        graded_dir = root / "autograded" / s / assignment
+        if rec and rec.get("fingerprint") == fingerprint(root, assignment, s) and graded_dir.is_dir():
+            skip.append(s)
+        else:
+            todo.append(s)
+    return todo, skip
+
+
+# ----------------------------------------------------------------------------- results
+@dataclass
+class StudentResult:
+    student: str
+    status: str  # graded | failed
+    score: float = 0.0
+    max_score: float = 0.0
+    flagged: bool = False
+    reasons: list[str] = field(default_factory=list)  # why flagged / why failed
+    attempts: int = 1
+    seconds: float = 0.0
+
+
+@dataclass
+class Summary:
+    assignment: str
+    results: list[StudentResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def graded(self):
+        return [r for r in self.results if r.status == "graded"]
+
+    @property
+    def failed(self):
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def flagged(self):
+        return [r for r in self.results if r.status == "graded" and r.flagged]
+
+
+# ----------------------------------------------------------------------------- gradebook rows
+def _extract(gb, assignment: str, student: str) -> dict:
+    """Everything autograde wrote for one submission, keyed by names (not row ids)."""
+    sub = gb.find_submission(assignment, student)
+    out = {"timestamp": sub.timestamp.isoformat() if sub.timestamp else None, "notebooks": {}}
+    for nb in sub.notebooks:
+        out["notebooks"][nb.name] = {
+            "flagged": bool(nb.flagged),
+            "late_submission_penalty": nb.late_submission_penalty,
+            "grades": {g.name: {"auto_score": g.auto_score, "needs_manual_grade": bool(g.needs_manual_grade),
+                                "max_score": g.max_score}
+                       for g in nb.grades},
+            "comments": {c.name: {"auto_comment": c.auto_comment} for c in nb.comments},
+        }
+    return out
+
+
+def _apply(gb, assignment: str, student: str, data: dict) -> None:
+    """Write one student's autograde results into the gradebook in a single commit."""
+    from nbgrader import utils
+    from nbgrader.api import Comment, Grade, MissingEntry, SubmittedAssignment, SubmittedNotebook
+
+    db = gb.db
+    try:
+        try:
+            gb.find_student(student)
+        except MissingEntry:
+            gb.add_student(student)
+        try:
+            sub = gb.find_submission(assignment, student)
+        except MissingEntry:
+            with db.no_autoflush:  # build the whole submission, then add it once (as nbgrader does)
+                sub = SubmittedAssignment(assignment=gb.find_assignment(assignment),
+                                          student=gb.find_student(student))
+                for notebook in sub.assignment.notebooks:
+                    nb = SubmittedNotebook(notebook=notebook, assignment=sub)
+                    for cell in notebook.grade_cells:
+                        Grade(cell_id=cell.id, notebook=nb)
+                    for cell in notebook.solution_cells:
+                        Comment(cell_id=cell.id, notebook=nb)
+                    for cell in notebook.task_cells:
+                        Comment(cell_id=cell.id, notebook=nb)
+                        Grade(cell_id=cell.id, notebook=nb)
+            db.add(sub)
+            db.flush()
+        sub.timestamp = utils.parse_utc(data["timestamp"]) if data["timestamp"] else None
+        for nb in sub.notebooks:
+            nbd = data["notebooks"].get(nb.name)
+            if nbd is None:
+                continue
+            nb.late_submission_penalty = nbd["late_submission_penalty"]
+            for g in nb.grades:
+                gd = nbd["grades"].get(g.name)
+                if gd is not None:
+                    g.auto_score = gd["auto_score"]
+                    g.needs_manual_grade = bool(gd["needs_manual_grade"] or g.manual_score is not None)
+            for c in nb.comments:
+                cd = nbd["comments"].get(c.name)
+                if cd is not None:
+                    c.auto_comment = cd["auto_comment"]
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+
+
+def gradebook_snapshot(db_file: Path, assignment: str) -> dict:
+    """Every autograde-relevant value for an assignment, for exact comparisons between gradebooks."""
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT sa.student_id, n.name, c.name, g.auto_score, g.manual_score, g.extra_credit,
+                   g.needs_manual_grade, sa.timestamp, sn.late_submission_penalty
+            FROM grade g
+            JOIN submitted_notebook sn ON g.notebook_id = sn.id
+            JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+            JOIN assignment a ON sa.assignment_id = a.id
+            JOIN notebook n ON sn.notebook_id = n.id
+            JOIN base_cell c ON g.cell_id = c.id
+            WHERE a.name = ?
+            """, (assignment,)).fetchall()
+        comments = con.execute(
+            """
+            SELECT sa.student_id, n.name, c.name, cm.auto_comment
+            FROM comment cm
+            JOIN submitted_notebook sn ON cm.notebook_id = sn.id
+            JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+            JOIN assignment a ON sa.assignment_id = a.id
+            JOIN notebook n ON sn.notebook_id = n.id
+            JOIN base_cell c ON cm.cell_id = c.id
+            WHERE a.name = ?
+            """, (assignment,)).fetchall()
+    finally:
+        con.close()
+    snap = {(r[0], r[1], r[2]): tuple(r[3:]) for r in rows}
+    snap.update({(r[0], r[1], r[2], "comment"): (r[3],) for r in comments})
+    return snap
+
+
+def _review_flags(folder: Path) -> list[str]:
+    """Reasons for human review written by the course's RecordReview preprocessor (the sidecar
+    `.course-review.json`: {notebook: {"items": {grade_id: {needs_review, review_reasons}}}})."""
+    p = folder / ".course-review.json"
+    if not p.is_file():
+        return []
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ["the review notes (.course-review.json) are unreadable"]
+    reasons = []
+    for nb in (data.values() if isinstance(data, dict) else []):
+        items = nb.get("items", {}) if isinstance(nb, dict) else {}
+        for gid, it in (items.items() if isinstance(items, dict) else []):
+            if isinstance(it, dict) and it.get("needs_review"):
+                why = "; ".join(it.get("review_reasons") or []) or "the automatic score is unsure"
+                reasons.append(f"{it.get('item', gid)}: {why}")
+    return reasons
+
+
+def _summarise(data: dict, folder: Path) -> tuple[float, float, bool, list[str]]:
+    score = maxs = 0.0
+    manual = []
+    for nbname, nbd in data["notebooks"].items():
+        for gname, gd in nbd["grades"].items():
+            score += gd["auto_score"] or 0.0
+            maxs += gd["max_score"] or 0.0
+            if gd["needs_manual_grade"]:
+                manual.append(gname)
+    reasons = _review_flags(folder)
+    explained = " ".join(reasons)
+    reasons += [f"{g}: needs a manual grade" for g in manual if g not in explained
+                and g.replace("-check", "") not in explained]
+    return score, maxs, bool(reasons), reasons
+
+
+# ----------------------------------------------------------------------------- the worker
+def _plain_reason(text: str) -> str:
+    """One readable line out of nbgrader's log/traceback."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if RETRYABLE.search(text):
+        return "the Python kernel did not start (a port clash or a slow start); retried without success"
+    for pat, msg in [
+        (r"CellTimeoutError|TimeoutError|Cell execution timed out", "a cell ran past the time limit (an endless loop?)"),
+        (r"UnresponsiveKernelError|kernel became unresponsive", "the kernel stopped responding (an endless loop or memory blow-up)"),
+        (r"SchemaTooOldError|SchemaTooNewError|metadata format", "the notebook's nbgrader metadata is from another version"),
+        (r"No notebooks found", "no notebook of this assignment was found in the submission"),
+        (r"NotJSONError|Notebook does not appear to be JSON|Unreadable Notebook|JSONDecodeError", "the submitted notebook is damaged (not valid JSON)"),
+    ]:
+        if re.search(pat, text):
+            return msg
+    errs = [ln for ln in lines if ln.startswith("[ERROR]") or "Error" in ln]
+    return (errs[-1] if errs else (lines[-1] if lines else "unknown error"))[:200]
+
+
+def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | None) -> int:
+    """Worker process: read student ids on stdin (one a line, empty line = stop), grade each in a
+    private scratch course, and answer with one JSON line per student on the protocol channel."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    root_p = Path(root)
+    # nbgrader and kernels write to stdout/stderr; keep that out of the protocol and the progress bar.
+    logdir = root_p / STATE_DIR / "logs"
+    logdir.mkdir(parents=True, exist_ok=True)
+    logf = open(logdir / f"worker-{index}.log", "a", buffering=1)
+    os.dup2(logf.fileno(), 1)
+    os.dup2(logf.fileno(), 2)
+    sys.stdout = sys.stderr = logf
+
+    def send(kind, **data):
+        proto.write(json.dumps({"kind": kind, **data}) + "\n")
+        proto.flush()
+
+    scratch = Path(tempfile.mkdtemp(prefix=f"course-autograde-{os.getpid()}-", dir=scratch_parent or None))
+    try:
+        src = sqlite3.connect(str(db_path(root_p)), timeout=60)
+        dst = sqlite3.connect(str(scratch / "gradebook.db"))
+        src.backup(dst)
+        src.close()
+        dst.close()
+        # everything the course's preprocessors may read (source, submitted, rubrics, config...) is
+        # linked; what autograde writes (gradebook, autograded/) is private to this worker
+        for entry in root_p.iterdir():
+            if entry.name not in PRIVATE and not entry.name.startswith("gradebook.db"):
+                os.symlink(entry, scratch / entry.name)
+        api = make_api(root_p, scratch=scratch)
+        from nbgrader.api import Gradebook
+
+        send("ready")
+        for line in sys.stdin:
+            student = line.strip()
+            if not student:
+                break
+            t0 = time.perf_counter()
+            out = scratch / "autograded" / student / assignment
+            attempts, res = 0, {}
+            while attempts < 3:
+                attempts += 1
+                if out.exists():
+                    _rmtree_readonly(out)
+                try:
+                    res = api.autograde(assignment, student, force=True, create=True)
+                except Exception:  # nbgrader normally returns, but never let a worker die on one student
+                    res = {"success": False, "error": traceback.format_exc()}
+                text = (res.get("log") or "") + (res.get("error") or "")
+                if res.get("success") or not RETRYABLE.search(text):
+                    break
+                logf.write(f"--- {student}: kernel start problem, retrying\n{text}\n")
+                time.sleep(0.2 * attempts)
+            if res.get("success") and out.is_dir():
+                with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
+                    data = _extract(gb, assignment, student)
+                send("done", student=student, ok=True, data=data, folder=str(out), attempts=attempts,
+                     seconds=time.perf_counter() - t0)
+            else:
+                text = (res.get("log") or "") + "\n" + (res.get("error") or "")
+                logf.write(f"--- {student} failed after {attempts} attempt(s)\n{text}\n")
+                send("done", student=student, ok=False, reason=_plain_reason(text), attempts=attempts,
+                     seconds=time.perf_counter() - t0)
+        return 0
+    except BaseException:
+        logf.write(traceback.format_exc())
+        send("crashed", error=traceback.format_exc())
+        return 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch_parent() -> str | None:
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return str(shm)
+    return None
+
+
+def _clean_stale_scratch(parent: str | None) -> None:
+    base = Path(parent or tempfile.gettempdir())
+    for p in base.glob("course-autograde-*-*"):
+        m = re.match(r"course-autograde-(\d+)-", p.name)
+        if not m:
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+        except ProcessLookupError:
+            shutil.rmtree(p, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+# ----------------------------------------------------------------------------- the parent
+def _stage_folder(new: Path, dest: Path) -> Path:
+    """Copy a freshly graded folder next to its destination (nothing visible changes yet)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staging = dest.parent / f".{dest.name}.new-{os.getpid()}"
+    if staging.exists():
+        _rmtree_readonly(staging)
+    shutil.copytree(new, staging)
+    return staging
+
+
+def _swap_in(staging: Path, dest: Path) -> None:
+    """Put the staged folder in place of the old one; the old one is removed only at the end."""
+    old = dest.parent / f".{dest.name}.old-{os.getpid()}"
+    if old.exists():
+        _rmtree_readonly(old)
+    if dest.exists():
+        os.rename(dest, old)
+    os.rename(staging, dest)
+    if old.exists():
+        _rmtree_readonly(old)
+
+
+def _rmtree_readonly(path: Path) -> None:
+    def onerror(func, p, exc):
+        os.chmod(p, 0o700)
+        os.chmod(os.path.dirname(p), 0o700)
+        func(p)
+
+    shutil.rmtree(path, onerror=onerror)
+
+
+def _check_not_locked(db_file: Path) -> None:
+    """Fail early, and plainly, when another program holds the gradebook's write lock."""
+    con = sqlite3.connect(str(db_file), timeout=10)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+    except sqlite3.OperationalError as exc:
+        raise CourseError(
+            f"The gradebook {db_file} is locked by another program ({exc}).",
+            hint="Close the formgrader or any other nbgrader command using it, then run the same command again; "
+                 "nothing has been changed.") from None
+    finally:
+        con.close()
+
+
+class _RunLock:
+    def __init__(self, root: Path):
+        self.path = Path(root) / STATE_DIR / "run.lock"
+
+    def __enter__(self):
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fh = open(self.path, "w")
+        try:
+            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.fh.close()
+            raise CourseError("Another 'course autograde' is already running on this course.",
+                              hint="Wait for it to finish (or stop it), then run this again.") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.fh.close()
+
+
+def autograde_cohort(
+    assignment: str,
+    *,
+    root=None,
+    jobs: int | None = None,
+    force: bool = False,
+    students: Iterable[str] | None = None,
+    on_event: Callable[[str, dict], None] | None = None,
+    max_worker_restarts: int = 3,
+) -> Summary:
+    """Autograde every submitted student of `assignment` with `jobs` parallel workers.
+
+    `on_event(kind, info)` is called with ("plan", {todo, skipped}), ("result", {result, done, total})
+    so a caller can draw progress. Returns a Summary. KeyboardInterrupt stops cleanly: everything
+    already merged stays, a rerun continues.
+    """
+    root = course_root(root)
+    on_event = on_event or (lambda kind, info: None)
+    dbf = db_path(root)
+    if not dbf.exists():
+        raise CourseError(f"There is no gradebook yet at {dbf}.",
+                          hint=f"Generate the assignment first: nbgrader generate_assignment {assignment}.")
+    _ensure_assignment(dbf, assignment)
+    jobs = max(1, int(jobs or os.cpu_count() or 1))
+    t_start = time.perf_counter()
+    with _RunLock(root):
+        _check_not_locked(dbf)
+        todo, skipped = plan(root, assignment, force=force, students=students)
+        summary = Summary(assignment, skipped=skipped)
+        on_event("plan", {"todo": list(todo), "skipped": list(skipped), "jobs": min(jobs, max(1, len(todo)))})
+        if not todo:
+            summary.seconds = time.perf_counter() - t_start
+            return summary
+        journal = Journal(root, assignment)
+        if force:
+            journal.forget(todo)
+        _run_pool(root, assignment, todo, min(jobs, len(todo)), summary, journal, on_event, max_worker_restarts)
+    summary.seconds = time.perf_counter() - t_start
+    return summary
+
+
+def _ensure_assignment(dbf: Path, assignment: str) -> None:
+    con = sqlite3.connect(f"file:{dbf}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT COUNT(*) FROM assignment a JOIN notebook n ON n.assignment_id = a.id "
+                          "WHERE a.name = ?", (assignment,)).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise CourseError(f"The gradebook {dbf} cannot be read ({exc}).",
+                          hint="Restore it from a backup, or regenerate the assignment.") from None
+    finally:
+        con.close()
+    if not row or not row[0]:
+        raise CourseError(f"The gradebook has no assignment called '{assignment}'.",
+                          hint=f"Generate it first: nbgrader generate_assignment {assignment}.")
+
+
+class _Worker:
+    def __init__(self, index: int, root: Path, assignment: str, scratch_parent: str | None):
+        import subprocess
+
+        self.index = index
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "course.grading.cohort", "worker", str(index), str(root), assignment,
+             scratch_parent or ""],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+            cwd=str(root), start_new_session=True)
+        self.current: str | None = None
+        self.crash: str | None = None
+        self.buf = ""
+
+    def send(self, student: str | None) -> None:
+        self.current = student
+        try:
+            self.proc.stdin.write((student or "") + "\n")
+            self.proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            pass
+
+    def stop(self, grace: float) -> None:
+        try:
+            self.proc.stdin.close()
+        except Exception:
+            pass
+        try:
+            self.proc.wait(grace)
+        except Exception:
+            self.kill()
+
+    def kill(self) -> None:
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)  # the worker and the kernels it started
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(5)
+        except Exception:
+            pass
+
+
+def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_restarts):
+    import selectors
+
+    from nbgrader.api import Gradebook
+
+    scratch_parent = _scratch_parent()
+    _clean_stale_scratch(scratch_parent)
+    pending = list(reversed(todo))  # pop() from the end keeps the original order
+    total = len(todo)
+    attempts: dict[str, int] = {}
+    sel = selectors.DefaultSelector()
+    workers: dict[int, _Worker] = {}
+    restarts = 0
+    counter = iter(range(10**6))
+
+    def start_worker():
+        w = _Worker(next(counter), root, assignment, scratch_parent)
+        workers[w.index] = w
+        sel.register(w.proc.stdout, selectors.EVENT_READ, w)
+
+    def dispatch(w: _Worker):
+        if pending:
+            s = pending.pop()
+            attempts[s] = attempts.get(s, 0) + 1
+            w.send(s)
+        else:
+            w.send(None)
+
+    def record(res: StudentResult):
+        summary.results.append(res)
+        on_event("result", {"result": res, "done": len(summary.results), "total": total,
+                            "worker_pids": [w.proc.pid for w in workers.values()]})
+
+    def retire(w: _Worker):
+        try:
+            sel.unregister(w.proc.stdout)
+        except (KeyError, ValueError):
+            pass
+        workers.pop(w.index, None)
+
+    for _ in range(jobs):
+        start_worker()  # first: their start-up (imports, gradebook copy) overlaps ours
+    gb = None
+    try:
+        gb = Gradebook(_sqlite_url(db_path(root)), _course_id(root))
+        while len(summary.results) < total:
+            for key, _ in sel.select(timeout=0.5):
+                w: _Worker = key.data
+                line = w.proc.stdout.readline()
+                if not line:  # the worker's end of the pipe closed: it exited or was killed
+                    retire(w)
+                    w.proc.wait()
+                    s = w.current
+                    reason = "its grading process stopped unexpectedly"
+                    if w.crash:
+                        reason = "the grading process could not start: " + w.crash.strip().splitlines()[-1][:160]
+                    if s is not None:
+                        if attempts.get(s, 0) < 2 and not w.crash:
+                            pending.append(s)
+                        else:
+                            record(StudentResult(s, "failed", reasons=[reason], attempts=attempts.get(s, 1)))
+                    if pending and restarts < max_restarts and (w.current is not None or w.crash):
+                        restarts += 1
+                        start_worker()
+                    continue
+                msg = json.loads(line)
+                if msg["kind"] == "ready":
+                    dispatch(w)
+                elif msg["kind"] == "crashed":
+                    w.crash = msg["error"]
+                elif msg["kind"] == "done":
+                    w.current = None
+                    if pending:
+                        dispatch(w)  # keep the worker busy while we merge
+                    if msg["ok"]:
+                        record(_merge(root, assignment, gb, journal, msg))
+                    else:
+                        record(StudentResult(msg["student"], "failed", reasons=[msg["reason"]],
+                                             attempts=msg["attempts"], seconds=msg["seconds"]))
+                    if w.current is None:
+                        dispatch(w)  # nothing left: the worker may stop (its scratch is no longer needed)
+            if not workers and len(summary.results) < total:
+                for s in reversed(pending):
+                    record(StudentResult(s, "failed", reasons=[
+                        f"no grading process could run (see {Path(root) / STATE_DIR / 'logs'})"]))
+                pending.clear()
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        for w in list(workers.values()):
+            if summary.interrupted:
+                w.kill()
+            else:
+                w.stop(10)
+        sel.close()
+        if gb is not None:
+            gb.close()
+
+
+def _course_id(root: Path) -> str:
+    cfg = load_config(root)
+    return cfg.CourseDirectory.course_id if "course_id" in cfg.CourseDirectory else ""
+
+
+def _merge(root: Path, assignment: str, gb, journal: Journal, payload: dict) -> StudentResult:
+    """Gradebook first (one transaction), then the folder, then the journal."""
+    s = payload["student"]
+    dest = Path(root) / "autograded" / s / assignment
+    staging = None
+    try:
+        staging = _stage_folder(Path(payload["folder"]), dest)
+        _apply(gb, assignment, s, payload["data"])
+    except Exception as exc:  # e.g. disk full, or the gradebook stayed locked for 30 s
+        if staging is not None and staging.exists():
+            _rmtree_readonly(staging)
+        return StudentResult(s, "failed", reasons=[f"could not save the result ({exc.__class__.__name__}: "
+                                                   f"{str(exc)[:120]}); the previous grade is unchanged"],
+                             attempts=payload["attempts"], seconds=payload["seconds"])
+    _swap_in(staging, dest)
+    score, maxs, flagged, reasons = _summarise(payload["data"], Path(root) / "autograded" / s / assignment)
+    journal.append({"student": s, "fingerprint": fingerprint(root, assignment, s), "score": score,
+                    "max_score": maxs, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+    return StudentResult(s, "graded", score=score, max_score=maxs, flagged=flagged, reasons=reasons,
+                         attempts=payload["attempts"], seconds=payload["seconds"])
+
+
+# ----------------------------------------------------------------------------- progress display
+class Progress:
+    """A stdlib progress display: a redrawn bar on a terminal, one line per student otherwise."""
+
+    def __init__(self, stream=None, tty: bool | None = None, width: int = 30):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.width = width
+        self.t0 = time.perf_counter()
+        self.total = 0
+        self.counts = {"graded": 0, "flagged": 0, "failed": 0}
+
+    def __call__(self, kind: str, info: dict) -> None:
+        if kind == "plan":
+            self.total = len(info["todo"])
+            self.t0 = time.perf_counter()
+            already = len(info["skipped"])
+            msg = f"Grading {self.total} submission(s) with {info['jobs']} worker(s)"
+            if already:
+                msg += f"; {already} already graded and unchanged (use --force to regrade them)"
+            print(msg + ".", file=self.stream, flush=True)
+        elif kind == "result":
+            r: StudentResult = info["result"]
+            if r.status == "graded":
+                self.counts["graded"] += 1
+                self.counts["flagged"] += int(r.flagged)
+            else:
+                self.counts["failed"] += 1
+            done, total = info["done"], info["total"]
+            if self.tty:
+                elapsed = time.perf_counter() - self.t0
+                eta = elapsed / done * (total - done) if done else 0
+                filled = int(self.width * done / max(total, 1))
+                bar = "#" * filled + "-" * (self.width - filled)
+                self.stream.write(f"\r[{bar}] {done}/{total}  graded {self.counts['graded']}  "
+                                  f"review {self.counts['flagged']}  failed {self.counts['failed']}  "
+                                  f"{_fmt_time(elapsed)} elapsed, ~{_fmt_time(eta)} left ")
+                if done == total:
+                    self.stream.write("\n")
+                self.stream.flush()
+            else:
+                what = (f"graded {r.score:g}/{r.max_score:g}" + (" (needs review)" if r.flagged else "")
+                        if r.status == "graded" else f"FAILED: {r.reasons[0] if r.reasons else ''}")
+                print(f"[{done}/{total}] {r.student}: {what}", file=self.stream, flush=True)
+
+
+def _fmt_time(s: float) -> str:
+    s = int(round(s))
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+def format_summary(summary: Summary, root: Path | None = None) -> str:
+    lines = [f"{summary.assignment}: {len(summary.graded)} graded, {len(summary.flagged)} need review, "
+             f"{len(summary.failed)} failed, {len(summary.skipped)} unchanged since the last run "
+             f"({_fmt_time(summary.seconds)})."]
+    if summary.flagged:
+        lines.append("Needs your eyes (open them in the formgrader):")
+        for r in sorted(summary.flagged, key=lambda r: r.student):
+            lines.append(f"  {r.student}: " + "; ".join(r.reasons[:4]) + (" ..." if len(r.reasons) > 4 else ""))
+    if summary.failed:
+        lines.append("Failed (their previous grades and folders are unchanged):")
+        for r in sorted(summary.failed, key=lambda r: r.student):
+            lines.append(f"  {r.student}: {r.reasons[0] if r.reasons else 'unknown reason'}")
+        where = (Path(root) / STATE_DIR / "logs") if root else Path(STATE_DIR) / "logs"
+        lines.append(f"Details are in {where}. Fix what is named above, then run the same command again: "
+                     "only the students not yet graded are graded.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # a grading worker, started by autograde_cohort
+    if len(sys.argv) == 6 and sys.argv[1] == "worker":
+        sys.exit(_worker_main(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] or None))
+    print("This module is run by 'course autograde'; it is not a command of its own.", file=sys.stderr)
+    sys.exit(2)

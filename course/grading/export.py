@@ -1,0 +1,329 @@
+"""Grades out of the nbgrader gradebook, into a spreadsheet or an LMS import file.
+
+Three layouts (`FORMATS`):
+
+* ``csv``: one row per student; per-question columns (``<assignment>/<question>``), each
+  assignment's total, and a status column. Row 2 gives the points possible.
+* ``canvas``: Canvas's gradebook import layout: ``Student, ID, SIS User ID, SIS Login ID, Section``
+  then one column per assignment, and a ``Points Possible`` row under the header (the layout of
+  Canvas's own gradebook export, which its importer reads back). Canvas needs the student
+  identity columns: pass the Canvas gradebook export as ``--roster``.
+* ``moodle``: Moodle's CSV grade import: ``First name, Last name, ID number, Email address`` then
+  one column per assignment. On upload choose "Identify user by" = Email address (or ID number)
+  and map each assignment column to its grade item.
+
+Per-question columns in the LMS layouts are off by default (each column becomes a grade item in
+the LMS); `items=True` adds them. Nobody is dropped silently: the `ExportReport` lists gradebook
+students missing from the roster and roster students without a submission.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.errors import CourseError
+
+FORMATS = ("csv", "canvas", "moodle")
+CANVAS_ID_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+MOODLE_ID_COLUMNS = ["First name", "Last name", "ID number", "Email address"]
+# roster columns that may hold the id a student has in nbgrader, in order of preference
+MATCH_COLUMNS = ["student_id", "Student ID", "SIS Login ID", "SIS User ID", "ID number", "Username", "username",
+                 "Login ID", "Email address", "email", "Email", "ID"]
+
+
+# ----------------------------------------------------------------------------- gradebook side
+@dataclass
+class Item:
+    assignment: str
+    notebook: str
+    name: str
+    max_score: float
+
+    def column(self, single_notebook: bool) -> str:
+        return (f"{self.assignment}/{self.name}" if single_notebook
+                else f"{self.assignment}/{self.notebook}/{self.name}")
+
+
+@dataclass
+class Scores:
+    assignments: list[str]
+    items: dict[str, list[Item]]  # assignment -> items in notebook/cell order
+    max_total: dict[str, float]
+    students: dict[str, dict]  # id -> {first_name, last_name, email}
+    # (student, assignment) -> {"items": {(notebook, name): score}, "total": float, "penalty": float}
+    submissions: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+    def single_notebook(self, assignment: str) -> bool:
+        return len({i.notebook for i in self.items[assignment]}) <= 1
+
+
+def source_order(root: Path | None, assignment: str) -> dict[tuple[str, str], int]:
+    """(notebook, grade_id) -> position in the source notebook, so columns follow the assignment."""
+    import json as _json
+
+    order: dict[tuple[str, str], int] = {}
+    if root is None:
+        return order
+    for nbp in sorted((Path(root) / "source" / assignment).glob("*.ipynb")):
+        try:
+            cells = _json.loads(nbp.read_text(encoding="utf-8")).get("cells", [])
+        except (OSError, ValueError):
+            continue
+        for i, c in enumerate(cells):
+            gid = (c.get("metadata", {}).get("nbgrader") or {}).get("grade_id")
+            if gid:
+                order[(nbp.stem, gid)] = i
+    return order
+
+
+def load_scores(db_file: Path, assignments: list[str] | None = None, root: Path | None = None) -> Scores:
+    """Read every score from an nbgrader gradebook (manual score over auto score, plus extra credit,
+    minus late penalty: nbgrader's own arithmetic)."""
+    from nbgrader.api import Gradebook
+
+    db_file = Path(db_file)
+    if not db_file.exists():
+        raise CourseError(f"There is no gradebook at {db_file}.",
+                          hint="Autograde some submissions first (course autograde <assignment>).")
+    with Gradebook(f"sqlite:///{db_file}?timeout=30") as gb:
+        known = [a.name for a in gb.assignments]
+        if assignments:
+            unknown = [a for a in assignments if a not in known]
+            if unknown:
+                raise CourseError(f"The gradebook has no assignment called {', '.join(unknown)}.",
+                                  hint=f"Known assignments: {', '.join(known) or 'none yet'}.")
+            names = list(assignments)
+        else:
+            names = sorted(known)
+        scores = Scores(names, {}, {}, {})
+        for st in gb.students:
+            scores.students[st.id] = {"first_name": st.first_name or "", "last_name": st.last_name or "",
+                                      "email": st.email or ""}
+        for a in names:
+            asg = gb.find_assignment(a)
+            items = []
+            for nb in sorted(asg.notebooks, key=lambda n: n.name):
+                for cell in sorted(nb.grade_cells, key=lambda c: _cell_order(nb, c)):
+                    items.append(Item(a, nb.name, cell.name, float(cell.max_score or 0)))
+                for cell in sorted(nb.task_cells, key=lambda c: c.name):
+                    items.append(Item(a, nb.name, cell.name, float(cell.max_score or 0)))
+            order = source_order(root, a)
+            if order:
+                items.sort(key=lambda it: (it.notebook, order.get((it.notebook, it.name), 10**6)))
+            scores.items[a] = items
+            scores.max_total[a] = sum(i.max_score for i in items)
+            for sub in asg.submissions:
+                vals = {}
+                for snb in sub.notebooks:
+                    for g in snb.grades:
+                        vals[(snb.name, g.name)] = float(g.score or 0.0)
+                penalty = float(sub.late_submission_penalty or 0.0)
+                raw = sum(vals.values())
+                scores.submissions[(sub.student.id, a)] = {"items": vals, "total": max(raw - penalty, 0.0),
+                                                           "penalty": penalty}
+    return scores
+
+
+def _cell_order(nb, cell):
+    # nbgrader keeps no cell order; source cells carry none either. Keep ids in natural order.
+    import re
+
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", cell.name)]
+
+
+# ----------------------------------------------------------------------------- roster side
+@dataclass
+class Roster:
+    columns: list[str]
+    rows: list[dict]
+    key: str  # the column that holds the nbgrader student id
+
+    def by_id(self) -> dict[str, dict]:
+        return {r[self.key].strip(): r for r in self.rows if r.get(self.key, "").strip()}
+
+
+def read_roster(path: Path, known_ids: set[str], key: str | None = None) -> Roster:
+    """Read a roster CSV (a Canvas or Moodle gradebook export works as is)."""
+    path = Path(path)
+    if not path.is_file():
+        raise CourseError(f"The roster file {path} does not exist.",
+                          hint="Export the gradebook from your LMS as CSV and pass that file with --roster.")
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    reader = csv.DictReader(io.StringIO(text))
+    cols = [c.strip() for c in (reader.fieldnames or [])]
+    if not cols:
+        raise CourseError(f"The roster {path} is empty.", hint="It needs a header row and one row per student.")
+    rows = []
+    for raw in reader:
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+        if not any(row.values()) or row.get(cols[0], "").lower() == "points possible":
+            continue  # blank lines, and the "Points Possible" row of a Canvas export
+        if row.get("Student", "").lower() in ("student, test", "test student"):
+            continue  # Canvas's "Test Student" (student view) is not a real student
+        rows.append(row)
+    if key:
+        if key not in cols:
+            raise CourseError(f"The roster has no column '{key}'.", hint=f"Its columns are: {', '.join(cols)}.")
+    else:
+        best, hits = None, -1
+        for c in MATCH_COLUMNS + [c for c in cols if c not in MATCH_COLUMNS]:
+            if c not in cols:
+                continue
+            n = sum(1 for r in rows if r.get(c, "") in known_ids)
+            if n > hits:
+                best, hits = c, n
+        if not hits:
+            raise CourseError(
+                f"No column of the roster {path} holds the student ids used in the gradebook.",
+                hint="Pass --match-column NAME to say which roster column holds them "
+                     f"(roster columns: {', '.join(cols)}).")
+        key = best
+    return Roster(cols, rows, key)
+
+
+# ----------------------------------------------------------------------------- building the file
+@dataclass
+class ExportReport:
+    path: Path | None = None
+    rows: int = 0
+    not_on_roster: list[str] = field(default_factory=list)  # graded, but no roster row
+    no_submission: dict[str, list[str]] = field(default_factory=dict)  # assignment -> roster ids
+    warnings: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        out = [f"Wrote {self.rows} student row(s) to {self.path}."]
+        if self.not_on_roster:
+            out.append(f"{len(self.not_on_roster)} graded student(s) are NOT on the roster"
+                       " (left out of the LMS file; check their ids or add them to the roster): "
+                       + ", ".join(self.not_on_roster))
+        for a, ids in self.no_submission.items():
+            if ids:
+                out.append(f"{len(ids)} roster student(s) have no submission of {a} (left blank): " + ", ".join(ids))
+        out += self.warnings
+        return "\n".join(out)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return ""
+    s = f"{x:.2f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items: bool | None = None,
+                missing_as_zero: bool = False) -> tuple[list[str], list[list[str]], ExportReport]:
+    """Header, rows (the first row is points possible) and a report of who was left out or blank."""
+    if fmt not in FORMATS:
+        raise CourseError(f"Unknown export format '{fmt}'.", hint=f"Choose one of: {', '.join(FORMATS)}.")
+    items = (fmt == "csv") if items is None else items
+    report = ExportReport()
+    graded_ids = sorted({s for (s, _a) in scores.submissions})
+    columns: list[tuple[str, str, Item | None]] = []  # (header, assignment, item or None for total)
+    for a in scores.assignments:
+        if items:
+            single = scores.single_notebook(a)
+            columns += [(it.column(single), a, it) for it in scores.items[a]]
+        columns.append((a if fmt != "csv" else f"{a}/total", a, None))
+
+    def values(sid: str) -> list[str]:
+        out = []
+        for _h, a, it in columns:
+            sub = scores.submissions.get((sid, a))
+            if sub is None:
+                out.append("0" if missing_as_zero else "")
+            elif it is None:
+                out.append(_num(sub["total"]))
+            else:
+                out.append(_num(sub["items"].get((it.notebook, it.name), 0.0)))
+        return out
+
+    possible = [_num(it.max_score if it else scores.max_total[a]) for _h, a, it in columns]
+
+    # who is in the file
+    if roster is not None:
+        by_id = roster.by_id()
+        report.not_on_roster = [s for s in graded_ids if s not in by_id]
+        people = list(by_id)
+        for a in scores.assignments:
+            report.no_submission[a] = [s for s in people if (s, a) not in scores.submissions]
+    else:
+        by_id = {}
+        people = graded_ids
+        if fmt != "csv":
+            report.warnings.append(
+                f"No --roster given: the {fmt} file identifies students by their nbgrader id only. "
+                + ("Canvas matches rows on SIS Login ID; pass the Canvas gradebook export as --roster to fill "
+                   "ID and Section." if fmt == "canvas" else
+                   "On upload, map 'ID number' to the user field that holds these ids."))
+
+    rows: list[list[str]] = []
+    if fmt == "csv":
+        header = ["student_id", "first_name", "last_name", "email", "status"] + [h for h, _a, _i in columns]
+        rows.append(["(points possible)", "", "", "", ""] + possible)
+        everyone = sorted(set(people) | set(graded_ids))
+        for sid in everyone:
+            st = scores.students.get(sid, {})
+            r = by_id.get(sid, {})
+            status = ("not on roster" if roster is not None and sid not in by_id
+                      else "graded" if any((sid, a) in scores.submissions for a in scores.assignments)
+                      else "no submission")
+            rows.append([sid, st.get("first_name") or r.get("First name", ""),
+                         st.get("last_name") or r.get("Last name", ""),
+                         st.get("email") or r.get("Email address", r.get("email", "")), status] + values(sid))
+    elif fmt == "canvas":
+        header = CANVAS_ID_COLUMNS + [h for h, _a, _i in columns]
+        rows.append(["    Points Possible", "", "", "", ""] + possible)
+        for sid in people:
+            r = by_id.get(sid)
+            if r is not None:
+                ident = [r.get(c, "") for c in CANVAS_ID_COLUMNS]
+                if not any(ident[1:4]):
+                    ident[3] = sid  # nothing else identifies them: fall back to the login id
+            else:
+                st = scores.students.get(sid, {})
+                name = ", ".join(x for x in (st.get("last_name"), st.get("first_name")) if x) or sid
+                ident = [name, "", "", sid, ""]
+            rows.append(ident + values(sid))
+    else:  # moodle
+        header = MOODLE_ID_COLUMNS + [h for h, _a, _i in columns]
+        for sid in people:
+            r = by_id.get(sid)
+            st = scores.students.get(sid, {})
+            if r is not None:
+                ident = [r.get("First name") or st.get("first_name", ""), r.get("Last name") or st.get("last_name", ""),
+                         r.get("ID number", ""), r.get("Email address") or r.get("email") or st.get("email", "")]
+                if not ident[2] and not ident[3]:
+                    ident[2] = sid
+            else:
+                ident = [st.get("first_name", ""), st.get("last_name", ""), sid, st.get("email", "")]
+            rows.append(ident + values(sid))
+    report.rows = len(rows) - (1 if fmt in ("csv", "canvas") else 0)
+    return header, rows, report
+
+
+def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        w.writerow(header)
+        w.writerows(rows)
+    tmp.replace(path)
+
+
+def export(db_file: Path, fmt: str, out: Path, *, assignments: list[str] | None = None,
+           roster_path: Path | None = None, match_column: str | None = None, items: bool | None = None,
+           missing_as_zero: bool = False) -> ExportReport:
+    scores = load_scores(db_file, assignments, root=Path(db_file).parent)
+    if not scores.assignments:
+        raise CourseError("The gradebook has no assignments yet.", hint="Generate and autograde one first.")
+    roster = None
+    if roster_path is not None:
+        roster = read_roster(roster_path, set(scores.students) | {s for s, _ in scores.submissions}, match_column)
+    header, rows, report = build_table(scores, fmt, roster=roster, items=items, missing_as_zero=missing_as_zero)
+    write_table(out, header, rows)
+    report.path = Path(out)
+    return report

@@ -1,0 +1,285 @@
+"""What a cohort found hard: score distribution, item statistics, concept coverage, review queue.
+
+The statistics are pure functions over plain lists so that they can be checked by hand:
+
+* `score_distribution(totals, max_total)`: n, mean, median, sample standard deviation, min, max,
+  and a histogram over [0, max_total].
+* `item_statistics(matrix, max_scores)`: for each item (column), **difficulty** = mean score /
+  points (the proportion of available credit earned; high = easy), **discrimination** = the
+  corrected item-total correlation (Pearson r between the item and the total of the OTHER items;
+  for 0/1 items this is the point-biserial), and the **upper-lower index** = (mean of the top
+  group - mean of the bottom group) / points, groups being the top and bottom 27% by total score.
+* `concept_coverage(records)`: for each reflection question, how often each rubric concept was
+  found or missed in the cohort's answers (from the review sidecars that autograde writes).
+
+`build_report(root, assignment)` writes `reports/<assignment>/report.md` with PNG figures.
+"""
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from course.errors import CourseError
+
+GROUP_FRACTION = 0.27
+
+
+# ----------------------------------------------------------------------------- pure statistics
+def score_distribution(totals: list[float], max_total: float, bins: int = 10) -> dict:
+    n = len(totals)
+    if n == 0:
+        return {"n": 0, "mean": None, "median": None, "sd": None, "min": None, "max": None,
+                "histogram": [0] * bins, "edges": [max_total * i / bins for i in range(bins + 1)]}
+    edges = [max_total * i / bins for i in range(bins + 1)]
+    hist = [0] * bins
+    for t in totals:
+        k = bins - 1 if max_total <= 0 else min(bins - 1, max(0, int(t / max_total * bins)))
+        hist[k] += 1
+    return {
+        "n": n,
+        "mean": statistics.fmean(totals),
+        "median": statistics.median(totals),
+        "sd": statistics.stdev(totals) if n > 1 else 0.0,
+        "min": min(totals),
+        "max": max(totals),
+        "histogram": hist,
+        "edges": edges,
+    }
+
+
+def _pearson(x: list[float], y: list[float]) -> float | None:
+    n = len(x)
+    if n < 2:
+        return None
+    mx, my = sum(x) / n, sum(y) / n
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    if sxx == 0 or syy == 0:
+        return None
+    return sum((a - mx) * (b - my) for a, b in zip(x, y)) / math.sqrt(sxx * syy)
+
+
+def item_statistics(matrix: list[list[float]], max_scores: list[float],
+                    group_fraction: float = GROUP_FRACTION) -> list[dict]:
+    """One dict per item (column of `matrix`; rows are students)."""
+    n = len(matrix)
+    k = len(max_scores)
+    totals = [sum(row) for row in matrix]
+    g = max(1, int(round(group_fraction * n))) if n else 0
+    order = sorted(range(n), key=lambda i: totals[i])  # ascending; ties keep student order
+    lower, upper = order[:g], order[n - g:] if g else []
+    out = []
+    for j in range(k):
+        col = [row[j] for row in matrix]
+        mx = max_scores[j]
+        rest = [totals[i] - col[i] for i in range(n)]
+        item = {
+            "index": j,
+            "max": mx,
+            "mean": statistics.fmean(col) if n else None,
+            "difficulty": (statistics.fmean(col) / mx) if n and mx > 0 else None,
+            "discrimination": _pearson(col, rest),
+            "upper_lower": ((statistics.fmean(col[i] for i in upper) - statistics.fmean(col[i] for i in lower)) / mx)
+            if n >= 2 and mx > 0 and g else None,
+        }
+        out.append(item)
+    return out
+
+
+def flag_item(stat: dict) -> str:
+    """A plain-language note for an item whose numbers deserve a look (conventional rules of thumb)."""
+    notes = []
+    d, r = stat.get("difficulty"), stat.get("discrimination")
+    if d is not None and d >= 0.95:
+        notes.append("almost everyone earned full credit")
+    elif d is not None and d <= 0.30:
+        notes.append("hard: most credit was not earned")
+    if r is None:
+        notes.append("no spread to measure discrimination")
+    elif r < 0:
+        notes.append("negative discrimination: stronger students did worse here (check the key or wording)")
+    elif r < 0.2:
+        notes.append("weak discrimination")
+    return "; ".join(notes)
+
+
+@dataclass
+class ConceptCount:
+    question: str
+    concept: str
+    found: int = 0
+    missing: int = 0
+
+    @property
+    def miss_rate(self) -> float:
+        n = self.found + self.missing
+        return self.missing / n if n else 0.0
+
+
+def concept_coverage(records: list[dict]) -> list[ConceptCount]:
+    """`records`: one dict per scored answer {question, found: [concept], missing: [concept]}.
+    Returns counts sorted by miss rate (most missed first), then by question and concept."""
+    counts: dict[tuple[str, str], ConceptCount] = {}
+    for rec in records:
+        q = rec["question"]
+        for c in rec.get("found") or []:
+            counts.setdefault((q, c), ConceptCount(q, c)).found += 1
+        for c in rec.get("missing") or []:
+            counts.setdefault((q, c), ConceptCount(q, c)).missing += 1
+    return sorted(counts.values(), key=lambda c: (-c.miss_rate, -c.missing, c.question, c.concept))
+
+
+# ----------------------------------------------------------------------------- gathering
+@dataclass
+class ReviewEntry:
+    student: str
+    item: str
+    reason: str
+
+
+@dataclass
+class CohortData:
+    assignment: str
+    students: list[str]
+    item_names: list[str]
+    max_scores: list[float]
+    matrix: list[list[float]]
+    totals: list[float]
+    max_total: float
+    reflections: list[dict] = field(default_factory=list)
+    review: list[ReviewEntry] = field(default_factory=list)
+
+
+def read_sidecars(root: Path, assignment: str) -> dict[str, dict]:
+    out = {}
+    base = Path(root) / "autograded"
+    if base.is_dir():
+        for p in sorted(base.glob(f"*/{assignment}/.course-review.json")):
+            try:
+                out[p.parent.parent.name] = json.loads(p.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+    return out
+
+
+def gather(root: Path, assignment: str, db_file: Path) -> CohortData:
+    from course.grading.export import load_scores
+
+    scores = load_scores(db_file, [assignment], root=root)
+    items = scores.items[assignment]
+    students = sorted(s for (s, a) in scores.submissions if a == assignment)
+    if not students:
+        raise CourseError(f"No graded submissions of {assignment} yet.",
+                          hint=f"Run: course autograde {assignment}")
+    single = scores.single_notebook(assignment)
+    matrix, totals = [], []
+    for s in students:
+        sub = scores.submissions[(s, assignment)]
+        matrix.append([sub["items"].get((it.notebook, it.name), 0.0) for it in items])
+        totals.append(sub["total"])
+    data = CohortData(assignment, students, [it.column(single).split("/", 1)[1] for it in items],
+                      [it.max_score for it in items], matrix, totals, scores.max_total[assignment])
+    sidecars = read_sidecars(root, assignment)
+    for s, side in sidecars.items():
+        for nb in side.values() if isinstance(side, dict) else []:
+            for gid, it in (nb.get("items") or {}).items() if isinstance(nb, dict) else []:
+                if not isinstance(it, dict):
+                    continue
+                if it.get("kind") == "reflection" and (it.get("found") or it.get("missing")):
+                    data.reflections.append({"student": s, "question": it.get("item", gid),
+                                             "found": it.get("found") or [], "missing": it.get("missing") or []})
+                if it.get("needs_review"):
+                    why = "; ".join(it.get("review_reasons") or []) or "the automatic score is unsure"
+                    data.review.append(ReviewEntry(s, it.get("item", gid), why))
+    flagged = {(r.student, r.item) for r in data.review}
+    for s, item, in _needs_manual(db_file, assignment):
+        base = item[:-len("-check")] if item.endswith("-check") else item
+        if (s, item) not in flagged and (s, base) not in flagged:
+            data.review.append(ReviewEntry(s, item, "marked 'needs manual grade' in the gradebook"))
+    data.review.sort(key=lambda r: (r.student, r.item))
+    return data
+
+
+def _needs_manual(db_file: Path, assignment: str) -> list[tuple[str, str]]:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        return con.execute(
+            """SELECT sa.student_id, c.name FROM grade g
+               JOIN submitted_notebook sn ON g.notebook_id = sn.id
+               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id
+               JOIN base_cell c ON g.cell_id = c.id
+               WHERE a.name = ? AND g.needs_manual_grade = 1""", (assignment,)).fetchall()
+    finally:
+        con.close()
+
+
+# ----------------------------------------------------------------------------- the report
+def _f(x, nd=2) -> str:
+    return "n/a" if x is None else f"{x:.{nd}f}"
+
+
+def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | None = None) -> Path:
+    from course.figures import report as figs
+
+    data = gather(root, assignment, db_file)
+    out_dir = Path(out_dir or Path(root) / "reports" / assignment)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dist = score_distribution(data.totals, data.max_total)
+    stats = item_statistics(data.matrix, data.max_scores)
+    cov = concept_coverage(data.reflections)
+
+    figs.score_histogram(dist, data.max_total, out_dir / "scores.png", title=f"{assignment}: total scores")
+    figs.item_chart(data.item_names, stats, out_dir / "items.png")
+    has_cov = bool(cov)
+    if has_cov:
+        figs.concept_chart(cov, out_dir / "concepts.png")
+
+    L = [f"# Cohort report: {assignment}", ""]
+    L += [f"{dist['n']} graded submission(s). Total possible: {data.max_total:g} points.", ""]
+    L += ["## Score distribution", "",
+          f"Mean {_f(dist['mean'])}, median {_f(dist['median'])}, standard deviation {_f(dist['sd'])} "
+          f"(sample), lowest {_f(dist['min'])}, highest {_f(dist['max'])}.", "",
+          f"![Histogram of total scores for {assignment}](scores.png)", ""]
+    L += ["## Items", "",
+          "Difficulty is the share of the item's points the cohort earned (1.00 = everyone full marks). "
+          "Discrimination is the correlation between the item and the rest of the test (corrected "
+          "item-total r; for right/wrong items, the point-biserial): above 0.3 is usually good, below 0.2 "
+          "weak, below 0 a sign the key or the wording needs a look. Upper-lower is the difference between "
+          f"the top and bottom {int(GROUP_FRACTION * 100)}% of students on the item, as a share of its points. "
+          "With a small cohort these numbers move a lot; read them as prompts, not verdicts.", "",
+          "| item | points | mean | difficulty | discrimination | upper-lower | note |",
+          "|---|---:|---:|---:|---:|---:|---|"]
+    for name, st in zip(data.item_names, stats):
+        L.append(f"| {name} | {st['max']:g} | {_f(st['mean'])} | {_f(st['difficulty'])} | "
+                 f"{_f(st['discrimination'])} | {_f(st['upper_lower'])} | {flag_item(st)} |")
+    L += ["", "![Difficulty and discrimination per item](items.png)", ""]
+    L += ["## Concepts the reflections missed", ""]
+    if has_cov:
+        L += ["For each reflection question, how many answers showed each rubric concept. The most missed "
+              "concepts come first: these are the ones to revisit in the next seminar.", "",
+              "| question | concept | found | missed | missed (%) |", "|---|---|---:|---:|---:|"]
+        for c in cov:
+            L.append(f"| {c.question} | {c.concept} | {c.found} | {c.missing} | {100 * c.miss_rate:.0f}% |")
+        L += ["", "![Share of reflections missing each concept](concepts.png)", ""]
+    else:
+        L += ["No reflection scores were found (autograde writes them to "
+              "`autograded/<student>/<assignment>/.course-review.json`).", ""]
+    L += ["## Review queue", ""]
+    if data.review:
+        L += [f"{len(data.review)} answer(s) need a grader's eyes before grades are final "
+              "(open them in the formgrader; a manual score replaces the automatic one).", "",
+              "| student | item | why |", "|---|---|---|"]
+        for r in data.review:
+            L.append(f"| {r.student} | {r.item} | {r.reason.replace('|', '/')} |")
+    else:
+        L += ["Nothing is waiting for review."]
+    L.append("")
+    path = out_dir / "report.md"
+    path.write_text("\n".join(L), encoding="utf-8")
+    return path
