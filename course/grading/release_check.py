@@ -13,9 +13,10 @@ touched. What counts as a leak:
   notebook (and every sentence of a model reflection);
 * hidden-test text: every line inside `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`, and the
   delimiters themselves;
-* rubric internals: evidence patterns and term lists of the reflection rubrics, and the answer
-  keys of the structured items, except wording that is public anyway (the prompt shown to
-  students, concept labels and the feedback texts written for students).
+* rubric internals: evidence patterns, term lists and scoring settings of the reflection
+  rubrics, except wording that is public anyway (the prompt shown to students, concept labels
+  and the feedback texts written for students). The structured items' answer keys reach a
+  notebook only as solution lines, which are covered above.
 """
 from __future__ import annotations
 
@@ -108,7 +109,6 @@ def build_needles(root: Path, assignment: str) -> list[Needle]:
     root = Path(root)
     needles: list[Needle] = [Needle("hidden test", d, "the test-cell delimiters") for d in HIDDEN]
     needles += [Needle("solution", d, "the solution delimiters") for d in SOLUTION]
-    public: list[str] = []
     src_dir = root / "source" / assignment
     for nbfile in sorted(src_dir.glob("*.ipynb")):
         nb = nbformat.read(str(nbfile), as_version=4)
@@ -131,8 +131,6 @@ def build_needles(root: Path, assignment: str) -> list[Needle]:
             for line in _regions(src, *HIDDEN):
                 if len(line.strip()) >= MIN_LEN:
                     needles.append(Needle("hidden test", line.strip(), where))
-            if SOLUTION[0] not in src and HIDDEN[0] not in src:
-                public.append(src)
     # reflection rubrics used by this assignment, and the structured answer key
     try:
         from course.grading.items import load_items
@@ -150,7 +148,7 @@ def build_needles(root: Path, assignment: str) -> list[Needle]:
             continue
         data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
         pub = [s for k, s in _strings(data) if k in PUBLIC_KEYS]
-        public_text = _norm(" ".join(pub + public))
+        public_text = _norm(" ".join(pub))
         for k, s in _strings(data):
             if k in INTERNAL_KEYS:
                 s = s.strip()
