@@ -15,6 +15,10 @@ def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, art
     alts = [figures.nth(i).get_attribute("alt") for i in range(2)]
     assert all(a.startswith("Text description of the figure.") for a in alts)
     assert any("Notice" in a and "Revise" in a for a in alts)
+    figure = page.locator(".course-figure").nth(1)
+    figure.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)  # let the notebook's virtual scrolling settle before the picture
+    figure.screenshot(path=str(artifacts / "02_transference_figure.png"))
 
     # three vignette players and the self-check are on the page
     players = page.locator(".vignette-player")
