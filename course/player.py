@@ -110,8 +110,7 @@ class VignettePlayer(widgets.VBox):
                                             style={"description_width": "initial"},
                                             layout=widgets.Layout(width="100%"))
         self.choices.add_class("vignette-choice")
-        self.choices.observe(self._on_select, names="value")
-        self.say = widgets.Button(description="Say this", button_style="primary", disabled=True,
+        self.say = widgets.Button(description="Say this", button_style="primary",
                                   tooltip="Respond with the selected choice (Enter or Space)")
         self.say.add_class("vignette-say")
         self.say.on_click(self._on_say)
@@ -274,7 +273,9 @@ class VignettePlayer(widgets.VBox):
             self.choices.options = opts
         self.choices.value = value
         self.choices.disabled = disabled
-        self.say.disabled = disabled or value is None
+        # "Say this" stays enabled (a disabled button drops out of the Tab order while the kernel
+        # catches up); pressing it with nothing chosen asks for a choice instead
+        self.say.disabled = disabled
 
     def _render_discussion(self) -> None:
         w = self.walk
@@ -305,7 +306,9 @@ class VignettePlayer(widgets.VBox):
             html_ = widgets.HTML(_panel(c.quality, (
                 f"<strong>{LETTERS[i]}.</strong> {quality_badge(c.quality)}"
                 f'<p style="margin:6px 0">{_e(c.feedback)}</p>'
-                f'<div class="vp-muted">Leads to {_e(where)}</div>')))
+                f'<div class="vp-muted">Concepts: {_e(", ".join(concept_label(t) for t in c.concepts))}'
+                + (f'<br>Codes: {_e("; ".join(cite(x) for x in c.codes))}' if c.codes else "")
+                + f'<br>Leads to {_e(where)}</div>')))
             btn = widgets.Button(description=f"Follow {LETTERS[i]}", tooltip=f"Continue the scene with choice {LETTERS[i]}")
             btn.add_class("vignette-follow")
             btn.on_click(lambda _b, i=i: self.follow(i))
@@ -316,13 +319,16 @@ class VignettePlayer(widgets.VBox):
         self.consequences.children = cards
 
     # ------------------------------------------------------------------ actions
-    def _on_select(self, change) -> None:
-        if self.mode == "solo" and self.pending is None and not self.walk.is_ending:
-            self.say.disabled = change["new"] is None
-
     def _on_say(self, _button=None) -> None:
         index = self.choices.value
-        if index is None or self.pending is not None or self.walk.is_ending:
+        if self.pending is not None or self.walk.is_ending:
+            return
+        if index is None:
+            self.feedback.value = ('<div role="status" aria-live="polite" class="vp-box vp-note">'
+                                   "Pick a response first: Tab to the list of responses and use the "
+                                   "arrow keys, or click one.</div>")
+            self.children = [*self.children[:-1], self.feedback, self.children[-1]] \
+                if self.feedback not in self.children else self.children
             return
         scene = self.walk.scene
         choice = self.walk.choose(index)

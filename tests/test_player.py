@@ -50,7 +50,10 @@ def test_play_returns_a_labelled_accessible_player(rec):
     assert {"vignette-player", "vignette-choice", "vignette-say", "vignette-back", "vignette-restart"} <= classes(p)
     assert isinstance(p.choices, widgets.RadioButtons) and p.choices.description  # a visible label
     assert [t for t, _ in p.choices.options] == [c.text for c in v.scenes["opening"].choices]
-    assert p.choices.value is None and p.say.disabled  # nothing said until the learner picks
+    assert p.choices.value is None and not p.say.disabled
+    p.say.click()  # nothing chosen yet: a prompt, no step
+    assert "Pick a response first" in p.feedback.value and p.feedback in p.children
+    assert p.walk.path == ["opening"] and not rec.of_kind("vignette.step")
     assert "Content note" in p.header.value and "Tomás Reyes" in p.header.value
     assert "<em>Seven minutes" in p.transcript.value  # narration in italics
     assert "<strong>Tomás Reyes:</strong>" in p.transcript.value
@@ -65,7 +68,6 @@ def test_choosing_shows_feedback_labelled_by_quality_and_records_the_step(rec):
     p = play(TIRED)
     choice = load_vignette(TIRED).scenes["opening"].choices[2]
     p.choices.value = 2
-    assert not p.say.disabled
     p.say.click()
     assert shown(p, p.feedback) and shown(p, p.continue_button) and not shown(p, p.say)
     assert "Harmful response" in p.feedback.value and "✗" in p.feedback.value  # words and symbol, not colour only
@@ -163,6 +165,7 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
         assert f"{c.quality.capitalize()} response" in card
         assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
     assert "Leads to scene what-it-means" in cards[0]
+    assert cite("apa-2017-305a") in cards[1] and concept_label("dual-relationship") in cards[1]
     p.follow_buttons[1].click()
     assert p.walk.current == "the-diner" and not p.revealed and not shown(p, p.consequences)
     assert rec.events[0].data["mode"] == "discussion"

@@ -31,6 +31,8 @@ def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_noteboo
     player = page.locator(".vignette-player.vignette-solo").first
     expect(player).to_contain_text("you must be sick of me")
 
+    say = player.get_by_role("button", name="Say this")
+
     # choose the mixed response by its accessible label, and say it
     player.get_by_label(opening.choices[1].text).check()
     player.get_by_role("button", name="Say this").click()
@@ -47,6 +49,7 @@ def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_noteboo
     helpful.focus()
     page.keyboard.press("Space")
     expect(helpful).to_be_checked()
+    expect(say).to_be_enabled()  # the kernel enables it once the choice reaches it
     press_tab_until(page, "vignette-say")
     page.keyboard.press("Enter")
     expect(feedback).to_contain_text("Helpful response")
@@ -59,6 +62,7 @@ def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_noteboo
     expect(first).to_be_focused()
     page.keyboard.press("Space")
     expect(first).to_be_checked()
+    expect(say).to_be_enabled()
     press_tab_until(page, "vignette-say")
     page.keyboard.press("Enter")
     expect(feedback).to_contain_text("Helpful response")
@@ -85,3 +89,5 @@ def test_play_a_vignette_by_label_go_back_and_reach_an_ending(page, open_noteboo
     expect(cards).to_have_count(3)
     for word in ("Helpful response", "Mixed response", "Harmful response"):
         expect(seminar.locator(".vignette-consequences")).to_contain_text(word)
+    seminar.locator(".vignette-consequences").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "vignette_discussion.png"))
