@@ -96,7 +96,7 @@ ALLIANCE_R = RELATIONSHIP_FINDINGS[0][1]
 
 
 def alliance_in_context() -> Figure:
-    """Left: correlations with outcome from four 2018 meta-analyses, with the number of studies
+    """Left: four correlations with outcome from three 2018 meta-analyses, with the number of studies
     behind each. Right: what r = .278 means as shared variance (100 squares, about 8 filled)."""
     fig = Figure(figsize=(11, 4.8), layout="constrained")
     ax, waffle = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
@@ -151,7 +151,7 @@ def describe_alliance_in_context() -> str:
         items.append(f"{label.replace(chr(10), ' ')}: r = {r} from {k} studies ({src})")
     shared = round(ALLIANCE_R ** 2 * 100)
     return (
-        "Left, a horizontal bar chart of correlations with counseling outcome from four meta-analyses "
+        "Left, a horizontal bar chart of four correlations with counseling outcome, from three meta-analyses "
         "published in 2018: " + "; ".join(items) + ". The alliance bar is highlighted; its estimate rests "
         "on far more studies than the others, so it is the most stable of the four. "
         f"Right, a grid of 100 squares with {shared} filled, showing that r = .278 corresponds to about "
