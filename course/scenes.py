@@ -243,14 +243,15 @@ def resolve(ref: str | Path) -> Path:
     )
 
 
-_CACHE: dict[Path, tuple[float, Vignette]] = {}
+_CACHE: dict[Path, tuple[tuple[int, int], Vignette]] = {}
 
 
 def load_vignette(ref: str | Path) -> Vignette:
     """Load and validate a vignette; cached until the file changes. Raises CourseError listing
     every `file:line` problem if the file is invalid."""
     path = resolve(ref).resolve()
-    mtime = path.stat().st_mtime_ns
+    st = path.stat()
+    mtime = (st.st_mtime_ns, st.st_size)  # size too, in case the clock is coarse
     hit = _CACHE.get(path)
     if hit and hit[0] == mtime:
         return hit[1]

@@ -198,3 +198,29 @@ def test_text_from_a_vignette_file_is_escaped(rec, tmp_path):
     f.write_text(f.read_text().replace("Do you like me?", "<script>alert(1)</script> & <b>"))
     p = play(f)
     assert "<script>" not in p.transcript.value and "&lt;script&gt;" in p.transcript.value
+
+
+def test_an_author_copies_edits_validates_and_plays_a_vignette(rec, tmp_path):
+    import subprocess
+    import sys
+
+    from course import paths
+
+    folder = tmp_path / "termination"
+    folder.mkdir()
+    mine = folder / "the-tea-invitation.yml"
+    text = (paths.VIGNETTES_DIR / "termination" / "the-coffee-invitation.yml").read_text(encoding="utf-8")
+    text = text.replace("id: the-coffee-invitation", "id: the-tea-invitation")
+    text = text.replace("what if we got coffee now and then?", "what if we had tea now and then?")
+    mine.write_text(text, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "course.cli", "validate", str(mine)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
+    assert "10 scenes" in run.stdout and "1 vignettes" in run.stdout
+    p = play(mine)
+    assert "what if we had tea now and then?" in p.transcript.value
+    # a mistake in the copy is caught before a learner sees it
+    mine.write_text(text.replace("next: what-it-means", "next: what-it-mean", 1), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "course.cli", "validate", str(mine)], capture_output=True, text=True)
+    assert run.returncode == 1 and "did you mean 'what-it-means'" in run.stdout
+    with pytest.raises(CourseError):
+        play(mine)
