@@ -1,0 +1,34 @@
+"""`course collect <lms-download.zip> --assignment A`: LMS bulk download -> submitted/."""
+from __future__ import annotations
+
+NAME = "collect"
+HELP = "import an LMS bulk download (Canvas or Moodle zip) of submissions, reporting files it cannot match"
+DESCRIPTION = (
+    "Copy the notebooks in a Canvas or Moodle 'download all submissions' zip into "
+    "submitted/<student>/<assignment>/, then list every file that could not be matched to a student and why. "
+    "Pass the LMS gradebook export as --roster so that LMS ids and names map to your students' ids."
+)
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("zip", help="the zip file downloaded from the LMS")
+    parser.add_argument("--assignment", "-a", required=True, help="assignment name, e.g. m1_frame")
+    parser.add_argument("--roster", default=None, help="roster CSV (the LMS gradebook export works)")
+    parser.add_argument("--match-column", default=None,
+                        help="roster column holding the nbgrader student ids (default: detected)")
+    parser.add_argument("--root", default=None, help="the nbgrader course folder (default: grading/)")
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from course.grading.cohort import course_root
+    from course.grading.collect import collect_zip
+
+    root = course_root(args.root)
+    report = collect_zip(root, args.assignment, Path(args.zip),
+                         roster_path=Path(args.roster) if args.roster else None, match_column=args.match_column)
+    print(report.text())
+    if report.placed:
+        print(f"Next: course autograde {args.assignment}")
+    return 1 if report.unmatched and not report.placed else 0

@@ -1,0 +1,90 @@
+"""`course collect`: Canvas and Moodle bulk downloads land in submitted/, unmatched files are reported."""
+from __future__ import annotations
+
+import csv
+import zipfile
+
+import pytest
+
+from course.errors import CourseError
+from course.grading.collect import collect_zip
+
+A = "m9_demo"
+
+
+@pytest.fixture
+def root(tmp_path):
+    r = tmp_path / "course"
+    (r / "release" / A).mkdir(parents=True)
+    (r / "release" / A / f"{A}.ipynb").write_text("{}")
+    (r / "nbgrader_config.py").write_text("c = get_config()\n")
+    return r
+
+
+def _zip(path, files: dict[str, str]):
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(name, text)
+    return path
+
+
+def _canvas_roster(path):
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section"])
+        w.writerow(["    Points Possible", "", "", "", ""])
+        w.writerow(["Okafor, Chinwe", "101", "S1", "cokafor", "01"])
+        w.writerow(["Reyes, Mateo", "102", "S2", "mreyes", "01"])
+        w.writerow(["Lindqvist, Sara", "103", "S3", "slindqvist", "01"])
+    return path
+
+
+def test_canvas_download_with_roster(root, tmp_path):
+    z = _zip(tmp_path / "canvas.zip", {
+        f"okaforchinwe_101_5551_{A}.ipynb": "chinwe",
+        f"reyesmateo_LATE_102_5552_{A}-1.ipynb": "mateo",       # late resubmission: '-1' suffix
+        f"ghoststudent_999_5553_{A}.ipynb": "who",              # not on the roster
+        "okaforchinwe_101_5551_notes.pdf": "pdf",               # not a notebook
+        "__MACOSX/._junk": "x",                                 # archive noise: ignored silently
+    })
+    rep = collect_zip(root, A, z, roster_path=_canvas_roster(tmp_path / "roster.csv"))
+    assert rep.students == ["cokafor", "mreyes"]
+    assert (root / "submitted" / "cokafor" / A / f"{A}.ipynb").read_text() == "chinwe"
+    assert (root / "submitted" / "mreyes" / A / f"{A}.ipynb").read_text() == "mateo"
+    why = dict(rep.unmatched)
+    assert "not on the roster" in why[f"ghoststudent_999_5553_{A}.ipynb"]
+    assert "not a notebook" in why["okaforchinwe_101_5551_notes.pdf"]
+    assert len(rep.unmatched) == 2 and rep.no_file == ["slindqvist"]
+    text = rep.text()
+    assert "2 file(s) could NOT be matched" in text and "slindqvist" in text and "late by the LMS: mreyes" in text
+
+
+def test_moodle_download_folders_by_full_name(root, tmp_path):
+    roster = tmp_path / "moodle.csv"
+    roster.write_text("First name,Last name,ID number,Email address\nAroha,Ngata,700123,an@example.edu\n"
+                      "Dev,Patel,700456,dp@example.edu\n")
+    z = _zip(tmp_path / "moodle.zip", {
+        f"Aroha Ngata_3310_assignsubmission_file_/{A}.ipynb": "aroha",
+        "Dev Patel_3311_assignsubmission_file_/my answers.ipynb": "dev",   # renamed by the student
+        f"Sam Unknown_3312_assignsubmission_file_/{A}.ipynb": "sam",
+    })
+    rep = collect_zip(root, A, z, roster_path=roster, match_column="ID number")
+    assert rep.students == ["700123", "700456"]
+    assert (root / "submitted" / "700456" / A / f"{A}.ipynb").read_text() == "dev"
+    assert rep.renamed == [("Dev Patel_3311_assignsubmission_file_/my answers.ipynb", f"{A}.ipynb")]
+    assert [u[0] for u in rep.unmatched] == [f"Sam Unknown_3312_assignsubmission_file_/{A}.ipynb"]
+    assert "no roster student is called 'Sam Unknown'" in rep.unmatched[0][1]
+
+
+def test_plain_layout_without_roster_and_bad_input(root, tmp_path):
+    z = _zip(tmp_path / "plain.zip", {f"s01/{A}/{A}.ipynb": "one", f"s02/{A}.ipynb": "two",
+                                      f"{A}.ipynb": "orphan", "../evil.ipynb": "x"})
+    rep = collect_zip(root, A, z)
+    assert rep.students == ["s01", "s02"]
+    assert [u[0] for u in rep.unmatched] == [f"{A}.ipynb"]
+    assert not (root.parent / "evil.ipynb").exists()
+    (tmp_path / "r.csv").write_text("a,b\n")
+    with pytest.raises(CourseError, match="not a zip"):
+        collect_zip(root, A, tmp_path / "r.csv")
+    with pytest.raises(CourseError, match="no assignment 'nope'"):
+        collect_zip(root, "nope", z)
