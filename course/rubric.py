@@ -17,13 +17,14 @@ expression is compiled per call.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, Analysis, analyse, deletes1, stem, within_one_edit
+from course.rubric_text import FUNCTION_WORDS, NEAR, Analysis, analyse, deletes1, stem, within_one_edit
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -96,7 +97,7 @@ class _Vocab:
     def __init__(self):
         self.atoms: dict[str, int] = {}     # term spec ('explor*' or stem 'consult') -> atom id
         self.exact: dict[str, list[int]] = {}
-        self.prefixes: list[tuple[str, int]] = []
+        self.prefixes: dict[str, list[tuple[str, int]]] = {}   # first letter -> (prefix, atom)
         self.fuzzy_exact: dict[str, set[int]] = {}   # delete-variants of long stems -> atoms
         self._cache: dict[str, tuple[int, ...]] = {}
         self.keys: list[str] = []
@@ -112,7 +113,7 @@ class _Vocab:
         self.atoms[key] = aid
         self.keys.append(key)
         if word.endswith("*"):
-            self.prefixes.append((word[:-1], aid))
+            self.prefixes.setdefault(word[0], []).append((word[:-1], aid))
         else:
             self.exact.setdefault(key, []).append(aid)
             if len(key) >= 5:
@@ -126,7 +127,7 @@ class _Vocab:
             return hit
         st = stem(word)
         found = set(self.exact.get(st, ()))
-        for p, aid in self.prefixes:
+        for p, aid in self.prefixes.get(word[:1], ()):   # spelling slips keep the first letter
             if word.startswith(p):
                 found.add(aid)
             elif len(p) >= 6 and len(word) >= len(p) - 1 and (
@@ -149,6 +150,14 @@ class _Vocab:
 class _Slot:
     mode: str                 # '+' plain (not negated), '!' must be negated, '?' either
     alts: list                # list of tuples of atom ids (a phrase is several atoms)
+    singles: frozenset = frozenset()   # one-word alternatives, as a set for fast intersection
+    phrases: tuple = ()                # several-word alternatives
+    firsts: frozenset = frozenset()    # every atom that can start this slot (quick rejection)
+
+    def __post_init__(self):
+        self.singles = frozenset(a[0] for a in self.alts if len(a) == 1)
+        self.phrases = tuple(a for a in self.alts if len(a) > 1)
+        self.firsts = frozenset(a[0] for a in self.alts)
 
 
 @dataclass
@@ -197,6 +206,9 @@ class Rubric:
     referent_atoms: frozenset
     key_atoms: frozenset
     checks: dict
+    density_atoms: frozenset
+    ngram: int
+    prompt_words: frozenset
     vocab: _Vocab
     concept_atoms: frozenset
     prompt_ngrams: frozenset
@@ -244,7 +256,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
 
 
 def _tokens_for_ngrams(text: str) -> list[str]:
-    return [t.norm for t in analyse(text).toks]
+    return analyse(text).norm
 
 
 def _ngrams(words: list[str], n: int) -> set:
@@ -263,6 +275,12 @@ def _atoms_of(words, vocab: _Vocab, terms: dict) -> frozenset:
             if w:
                 out.add(vocab.atom(w[0]))
     return frozenset(out)
+
+
+def _density_atoms(atoms: frozenset, vocab: _Vocab) -> frozenset:
+    """Key-term atoms that count toward keyword density (not small or function words)."""
+    return frozenset(a for a in atoms
+                     if len(vocab.keys[a].rstrip("*")) >= 4 and vocab.keys[a].rstrip("*") not in FUNCTION_WORDS)
 
 
 def build_rubric(data: dict, path: Path) -> Rubric:
@@ -307,7 +325,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
             if w:
                 keys.add(vocab.atom(w[-1]))
     prompt = str(data.get("prompt", ""))
-    n = int(checks["copied_ngram"])
+    n = max(1, int(checks["copied_ngram"]))
+    pngrams = frozenset(_ngrams(_tokens_for_ngrams(prompt), n))
     return Rubric(
         question=data["question"], title=data.get("title", ""), module=data.get("module", ""),
         prompt=prompt, max_points=float(data.get("max_points", 4)),
@@ -315,7 +334,9 @@ def build_rubric(data: dict, path: Path) -> Rubric:
         concepts=concepts, red_flags=flags, misconceptions=mis, topic_atoms=frozenset(topic),
         referent_atoms=frozenset(refs), key_atoms=frozenset(keys),
         checks=checks, vocab=vocab, concept_atoms=concept_atoms,
-        prompt_ngrams=frozenset(_ngrams(_tokens_for_ngrams(prompt), n)), path=Path(path))
+        prompt_ngrams=pngrams, path=Path(path),
+        density_atoms=_density_atoms(frozenset(keys) or (concept_atoms - frozenset(refs) - frozenset(topic)), vocab),
+        ngram=n, prompt_words=frozenset(g[0] for g in pngrams))
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -354,91 +375,121 @@ def load_rubric_file(path: Path | str) -> Rubric:
 class _Doc:
     """One analysed answer, prepared for pattern matching against one rubric."""
 
-    __slots__ = ("a", "toks", "occ", "copied", "real", "clause_start", "applied")
+    __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents")
 
     def __init__(self, a: Analysis, rubric: Rubric):
         self.a = a
-        self.toks = a.toks
-        lookup = rubric.vocab.lookup
-        occ: dict[int, list[int]] = {}
-        for i, t in enumerate(a.toks):
-            for aid in lookup(t.norm):
-                occ.setdefault(aid, []).append(i)
+        norm = a.norm
+        vocab = rubric.vocab
+        cache_get, lookup = vocab._cache.get, vocab.lookup
+        occ: dict[int, list[int]] = defaultdict(list)
+        for i, atoms in enumerate(map(cache_get, norm)):
+            if atoms:
+                for aid in atoms:
+                    occ[aid].append(i)
+            elif atoms is None:            # a word this rubric has not seen yet
+                for aid in lookup(norm[i]):
+                    occ[aid].append(i)
+        occ.default_factory = None
         self.occ = occ
-        n = int(rubric.checks["copied_ngram"])
-        copied = [False] * len(a.toks)
-        if rubric.prompt_ngrams and len(a.toks) >= n:
-            words = [t.norm for t in a.toks]
-            png = rubric.prompt_ngrams
-            for i in range(len(words) - n + 1):
-                if tuple(words[i:i + n]) in png:
+        self.occ_set = occ_set = frozenset(occ)
+        self.key_hits = sum(len(occ[aid]) for aid in rubric.density_atoms & occ_set)
+        n = rubric.ngram
+        nw = len(norm)
+        copied = [False] * nw
+        png = rubric.prompt_ngrams
+        if png and nw >= n:
+            firsts = rubric.prompt_words
+            for i in range(nw - n + 1):
+                if norm[i] in firsts and tuple(norm[i:i + n]) in png:
                     for j in range(i, i + n):
                         copied[j] = True
         self.copied = copied
-        self.real = [s[2] for s in a.sentences]
+        sent = a.sent
+        self.real = [x[2] for x in a.sentences]
         refs = rubric.referent_atoms
         if refs:
             applied = [False] * len(a.sentences)
-            for aid in refs:
-                for i in occ.get(aid, ()):
-                    applied[a.toks[i].sent] = True
+            for aid in refs & occ_set:
+                for i in occ[aid]:
+                    applied[sent[i]] = True
             self.applied = applied
         else:
             self.applied = [True] * len(a.sentences)
-        cs: dict[int, int] = {}
-        for i, t in enumerate(a.toks):
-            cs.setdefault(t.clause, i)
-        self.clause_start = cs
+        self.topic_sents = {sent[i] for aid in rubric.topic_atoms & occ_set for i in occ[aid]}
 
-    def slot_hits(self, slot: _Slot, want_polarity: bool = True) -> list[tuple[int, int]]:
-        """(first, last) token index of each occurrence of a slot (right polarity, own words)."""
+    def slot_hits(self, slot: "_Slot", mode: str) -> list[tuple[int, int]]:
+        """(first, last) token index of each occurrence of a slot in its own words, with the
+        polarity `mode` asks for: '+' not negated, '!' negated nearby, 'N' negated, '?' either."""
         out = []
-        toks, occ, copied = self.toks, self.occ, self.copied
-        for alt in slot.alts:
-            firsts = occ.get(alt[0])
-            if not firsts:
-                continue
-            for i in firsts:
-                j = i
-                ok = True
-                for aid in alt[1:]:            # phrase: next atoms, at most one word between
-                    nxt = occ.get(aid)
-                    if not nxt:
-                        ok = False
-                        break
-                    k = next((k for k in nxt if j < k <= j + 2 and toks[k].sent == toks[i].sent), None)
-                    if k is None:
-                        ok = False
-                        break
-                    j = k
-                if not ok or copied[i]:
+        occ, copied = self.occ, self.copied
+        a = self.a
+        negd = a.negd
+        for aid in slot.singles & self.occ_set:
+            for i in occ[aid]:
+                if copied[i] or (mode == "+" and negd[i]) or (mode == "!" and not 0 < negd[i] <= NEAR) \
+                        or (mode == "N" and not negd[i]):
                     continue
-                if want_polarity:
-                    t = toks[i]
-                    if (slot.mode == "+" and t.neg) or (slot.mode == "!" and not t.near):
+                out.append((i, i))
+        if slot.phrases:
+            sent = a.sent
+            for alt in slot.phrases:
+                firsts = occ.get(alt[0])
+                if not firsts:
+                    continue
+                for i in firsts:
+                    if copied[i] or (mode == "+" and negd[i]) or (mode == "!" and not 0 < negd[i] <= NEAR) \
+                            or (mode == "N" and not negd[i]):
                         continue
-                out.append((i, j))
+                    j = i
+                    for aid in alt[1:]:        # phrase: next atoms, at most one word between
+                        nxt = occ.get(aid)
+                        k = None
+                        if nxt:
+                            for k2 in nxt:
+                                if j < k2 <= j + 2 and sent[k2] == sent[i]:
+                                    k = k2
+                                    break
+                        if k is None:
+                            j = -1
+                            break
+                        j = k
+                    if j >= 0:
+                        out.append((i, j))
+        if len(out) > 1:
+            out.sort()
         return out
 
-    def match(self, pat: _Pattern, window: int, want_polarity: bool = True, need_real: bool = True):
-        """First match of a pattern within one real sentence: (first tok, last tok) or None."""
-        hits = []
+    def match(self, pat: "_Pattern", window: int, negated: bool = False, need_real: bool = True):
+        """First match of a pattern within one real sentence: (first tok, last tok) or None.
+
+        negated=True asks instead whether the pattern's words occur with its first slot negated
+        (the concept is named only to be set aside)."""
+        occ_set = self.occ_set
         for slot in pat.slots:
-            h = self.slot_hits(slot, want_polarity)
+            if slot.firsts.isdisjoint(occ_set):
+                return None
+        hits = []
+        for k, slot in enumerate(pat.slots):
+            mode = slot.mode
+            if negated and mode == "+":
+                mode = "N" if k == 0 else "?"
+            h = self.slot_hits(slot, mode)
             if not h:
                 return None
             hits.append(h)
-        toks = self.toks
+        sent = self.a.sent
+        real, applied = self.real, self.applied
         for a0, a1 in hits[0]:
-            s = toks[a0].sent
-            if need_real and not (self.real[s] and self.applied[s]):
+            s = sent[a0]
+            if need_real and not (real[s] and applied[s]):
                 continue
             lo, hi = a0, a1
             ok = True
             for h in hits[1:]:
                 best = None
                 for b0, b1 in h:
-                    if toks[b0].sent != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
+                    if sent[b0] != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
                         continue
                     d = max(abs(b0 - a0), abs(b1 - a0))
                     if d <= window and (best is None or d < best[0]):
@@ -452,44 +503,36 @@ class _Doc:
         return None
 
 
-def _sentence_words(doc: _Doc, s: int) -> list:
-    first, end, _ = doc.a.sentences[s]
-    return doc.toks[first:end]
-
-
-def _flag_applies(doc: _Doc, lo: int, hi: int, first_slot_tok: int) -> bool:
+def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:
     """A red-flag match counts unless it is hypothetical, condemned, or a topic rather than advice."""
-    toks = doc.toks
-    t0 = toks[first_slot_tok]
-    cstart = doc.clause_start[t0.clause]
-    lead = [t.norm for t in toks[cstart:first_slot_tok]]
+    a = doc.a
+    norm, negd, clause, sent = a.norm, a.negd, a.clause, a.sent
+    cs = a.clause_start
+    c0 = clause[i0]
+    cstart = cs[c0]
+    lead = norm[cstart:i0]
     if any(w in HYPOTHETICAL for w in lead):
         return False
     # "If X did A, or did B, ..." : a clause that continues a hypothetical one is hypothetical too
-    c, start = t0.clause, cstart
-    while start < len(toks) and toks[start].norm in ("or", "and") and c - 1 in doc.clause_start:
+    c, start = c0, cstart
+    while start < len(norm) and norm[start] in ("or", "and") and c - 1 in cs:
         c -= 1
-        start = doc.clause_start[c]
-        if toks[start].sent != t0.sent:
+        start = cs[c]
+        if sent[start] != sent[i0]:
             break
-        nxt = doc.clause_start.get(c + 1, len(toks))
-        if any(t.norm in HYPOTHETICAL for t in toks[start:nxt]):
+        nxt = cs.get(c + 1, len(norm))
+        if any(w in HYPOTHETICAL for w in norm[start:nxt]):
             return False
-    words = _sentence_words(doc, t0.sent)
-    if any(t.norm in CONDEMN and not t.neg for t in words):
+    first, end, _ = a.sentences[sent[i0]]
+    if any(norm[i] in CONDEMN and not negd[i] for i in range(first, end)):
         return False
-    if t0.norm.endswith("ing") and all(w in GERUND_LEADS for w in lead):
-        clause = [t for t in words if t.clause == t0.clause]
-        if not any(t.norm in APPROVAL and not t.neg for t in clause):
+    if norm[i0].endswith("ing") and all(w in GERUND_LEADS for w in lead):
+        if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
             return False
     return True
 
 
 # --- scoring ---------------------------------------------------------------------------------
-def _review_text(reason: str) -> str:
-    return reason
-
-
 def score(question_id: str, text: str) -> ScoreResult:
     """Score one reflection answer against its rubric. Deterministic; never calls the network."""
     rubric = load_rubric(question_id)
@@ -520,6 +563,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     total_w = sum(c.weight for c in rubric.concepts) or 1.0
     earned = 0.0
     negated_only = []
+    any_negation = any(a.negd)
     per_sentence: dict[int, int] = {}
     for c in rubric.concepts:
         span, credit = None, 0.0
@@ -536,14 +580,15 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
                     break
         if span is None:
             result.missing.append({"concept": c.id, "label": c.label})
-            if any(doc.match(p, window, want_polarity=False) for p in c.patterns):
+            if any_negation and any(doc.match(p, window, negated=True) for p in c.patterns):
                 negated_only.append(c.id)
             continue
         lo, hi = span
-        s0, s1 = doc.toks[lo].start, doc.toks[hi].end
+        spans = a.spans(hi)
+        s0, s1 = spans[lo][0], spans[hi][1]
         result.found.append({"concept": c.id, "label": c.label, "evidence": text[s0:s1],
                              "start": s0, "end": s1, "credit": credit})
-        per_sentence[doc.toks[lo].sent] = per_sentence.get(doc.toks[lo].sent, 0) + 1
+        per_sentence[a.sent[lo]] = per_sentence.get(a.sent[lo], 0) + 1
         earned += c.weight * credit
     points = rubric.max_points * earned / total_w
 
@@ -561,7 +606,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     points *= factor
 
     # stuffing: a high share of rubric vocabulary, or one sentence that ticks many concepts
-    density = _density(doc, rubric)
+    density = doc.key_hits / max(1, a.n_words)
     dense = (any(n >= int(ck["dense_sentence_concepts"]) for n in per_sentence.values())
              and density > float(ck["stuffing_density"]) / 2)
     stuffed = density > float(ck["stuffing_density"]) and a.n_words >= 8 or dense
@@ -580,10 +625,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
 
     # off-topic: few sentences mention the scenario
     if rubric.topic_atoms and a.sentences:
-        on = 0
-        for s, (first, end, _) in enumerate(a.sentences):
-            if any(aid in rubric.topic_atoms for t in doc.toks[first:end] for aid in rubric.vocab.lookup(t.norm)):
-                on += 1
+        on = len(doc.topic_sents)
         if on / len(a.sentences) < float(ck["off_topic_ratio"]) and len(result.found) <= 1:
             reasons.append("off-topic: the answer says little about this scenario")
 
@@ -616,35 +658,24 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     return result
 
 
-def _density(doc: _Doc, rubric: Rubric) -> float:
-    """Share of the answer's words that are the rubric's key terms (its jargon)."""
-    key = rubric.key_atoms or (rubric.concept_atoms - rubric.referent_atoms - rubric.topic_atoms)
-    lookup = rubric.vocab.lookup
-    hits = 0
-    for t in doc.toks:
-        if len(t.norm) >= 4 and t.norm not in FUNCTION_WORDS:
-            for aid in lookup(t.norm):
-                if aid in key:
-                    hits += 1
-                    break
-    return hits / max(1, len(doc.toks))
-
-
 def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset()):
     """Like _Doc.match, but tries every anchor and applies the red-flag context rules."""
+    for slot in pat.slots:
+        if slot.firsts.isdisjoint(doc.occ_set):
+            return None
     hits = []
     for slot in pat.slots:
-        h = doc.slot_hits(slot)
+        h = doc.slot_hits(slot, slot.mode)
         if not h:
             return None
         hits.append(h)
-    toks = doc.toks
+    sent = doc.a.sent
     for a0, a1 in hits[0]:
-        s = toks[a0].sent
+        s = sent[a0]
         lo, hi, ok = a0, a1, True
         for h in hits[1:]:
             cand = [(b0, b1) for b0, b1 in h
-                    if toks[b0].sent == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
+                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
             if not cand:
                 ok = False
                 break
@@ -657,6 +688,19 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                     continue
             return lo, hi
     return None
+
+
+@lru_cache(maxsize=256)
+def _citations(code_ids: tuple) -> str:
+    from course.codes import cite
+
+    cites = []
+    for cid in code_ids:
+        try:
+            cites.append(cite(cid))
+        except CourseError:
+            continue
+    return f" (See {'; '.join(cites)}.)" if cites else ""
 
 
 def _feedback(rubric: Rubric, r: ScoreResult) -> str:
@@ -677,18 +721,7 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
         parts.append(f"A point to check: {m.feedback}")
     for fid in r.red_flags:
         f = next(x for x in rubric.red_flags if x.id == fid)
-        line = f"An important concern: {f.feedback}"
-        if f.codes:
-            from course.codes import cite
-            cites = []
-            for cid in f.codes:
-                try:
-                    cites.append(cite(cid))
-                except CourseError:
-                    continue
-            if cites:
-                line += f" (See {'; '.join(cites)}.)"
-        parts.append(line)
+        parts.append(f"An important concern: {f.feedback}{_citations(tuple(f.codes))}")
     if r.needs_review:
         parts.append("Your instructor will read this answer personally, so the points above are provisional.")
     return "\n".join(parts)

@@ -14,14 +14,13 @@ whole sentence when the verdict is about "that/this/it".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 # one regex pass: words (with inner apostrophes), sentence ends, clause marks, list/paragraph breaks
 _TOKEN_RE = re.compile(
-    r"(?P<w>[^\W_]+(?:'[^\W_]+)*)"
-    r"|(?P<s>[.!?]+(?=['\"\u201d\u2019)\]]*(?:\s|$)))"
-    r"|(?P<b>\n[ \t]*\n|\n[ \t]*(?:[-*\u2022]|\d+[.)])[ \t])"
-    r"|(?P<c>[,;:()\[\]\"\u201c\u201d\u2014\u2013]|--|\s-\s)"
+    r"(\w+(?:'\w+)*)"                                            # 1 word
+    r"|([.!?]+(?=['\"\u201d\u2019)\]]*(?:\s|$)))"             # 2 sentence end
+    r"|(\n[ \t]*\n|\n[ \t]*(?:[-*\u2022]|\d+[.)])[ \t])"       # 3 paragraph or list-item break
+    r"|([,;:()\[\]\"\u201c\u201d\u2014\u2013]|--|\s-\s)"        # 4 clause mark
 )
 
 NEGATORS = frozenset("""
@@ -57,137 +56,195 @@ for with that this what how why when if as at by from about so because
 """.split())
 
 
-@dataclass(slots=True)
-class Tok:
-    norm: str        # lowercase word, possessive removed
-    start: int       # character span in the original text
-    end: int
-    sent: int        # sentence index
-    clause: int      # clause index (global)
-    neg: bool        # inside a negation scope (odd number of negators before it in its clause)
-    near: bool = False  # negated by a negator at most NEAR words before it ("not tired", "won't meet")
-
-
-@dataclass(slots=True)
 class Analysis:
-    text: str
-    toks: list       # word tokens (Tok)
-    sentences: list  # per sentence: (first tok index, end tok index, is_real_sentence)
-    n_words: int
-    n_real: int      # real sentences (enough words, some function words, not a bare list)
-    n_list: int = 0  # sentences that are bare lists of terms (commas or no function words)
+    """One answer, analysed. Token i is described by the parallel lists norm[i], sent[i], ...
+
+    negd[i] is 0 when token i is not negated; otherwise the distance (in words) to the negator
+    that governs it, or FAR when a dismissive verdict negates the whole clause. `spans()` gives
+    character offsets of the tokens, computed on demand (only evidence needs them).
+    """
+
+    __slots__ = ("text", "low", "norm", "raw", "sent", "clause", "negd", "sentences", "clause_start",
+                 "n_words", "n_real", "n_list", "_spans")
+
+    def __init__(self, text):
+        self.text = text
+        self.low = ""
+        self.norm: list[str] = []      # lowercase word, possessive removed
+        self.raw: dict[int, str] = {}  # the word as written, where it differs from norm ("won't")
+        self.sent: list[int] = []      # sentence index
+        self.clause: list[int] = []    # clause index (global)
+        self.negd: list[int] = []      # 0 = not negated; else distance to its negator (FAR: verdict)
+        self.sentences: list[tuple[int, int, bool]] = []   # (first tok, end tok, is real sentence)
+        self.clause_start: dict[int, int] = {}             # clause index -> its first token
+        self.n_words = 0
+        self.n_real = 0                # real sentences (enough words, some function words, not a list)
+        self.n_list = 0                # sentences that are bare lists of terms
+        self._spans = None
+
+    @property
+    def neg(self) -> list[bool]:
+        return [d > 0 for d in self.negd]
+
+    def spans(self, upto: int | None = None) -> list[tuple[int, int]]:
+        """(start, end) character offsets of the word tokens 0..upto (all by default)."""
+        out = self._spans
+        if out is None:
+            out = self._spans = []
+        last = len(self.norm) - 1 if upto is None else min(upto, len(self.norm) - 1)
+        if len(out) > last:
+            return out
+        low, raw, norm = self.low, self.raw, self.norm
+        pos = out[-1][1] if out else 0
+        for j in range(len(out), last + 1):
+            w = raw.get(j) or norm[j]
+            p = low.find(w, pos)
+            if p < 0:          # cannot happen for tokens of this text; keep offsets monotonic
+                p = pos
+            pos = p + len(w)
+            out.append((p, pos))
+        return out
 
 
-def _norm_word(w: str) -> tuple[str, bool]:
-    """Normalise a raw lowercase word; return (word, is_negator_contraction)."""
-    if "'" in w:
-        if w.endswith("n't"):
-            base = w[:-3]
-            return _CONTRACTION_BASE.get(base, base), True
-        head, _, tail = w.partition("'")
-        return head, False  # 's 'd 'll 're 've 'm: keep the head word
-    return w, False
+FAR = 1000
+_NEG, _LINK, _DISM, _FUNC, _ANDOR, _SUBJ, _NOTNEG, _PAIR2, _APOS = 1, 2, 4, 8, 16, 32, 64, 128, 256
+_FLAGS: dict[str, int] = {}
+for _words, _bit in ((NEGATORS, _NEG), (LINK_WORDS - {"instead"}, _LINK), (DISMISSIVE, _DISM),
+                     (FUNCTION_WORDS, _FUNC), (("and", "or"), _ANDOR), (SUBJECT_AFTER_AND, _SUBJ),
+                     (NOT_NEGATING_AFTER, _NOTNEG),
+                     ({b for _, b in NEG_PAIRS} | {"point", "need", "time"}, _PAIR2)):
+    for _w in _words:
+        _FLAGS[_w] = _FLAGS.get(_w, 0) | _bit
 
 
 def analyse(text: str) -> Analysis:
-    low = text.lower().replace("\u2019", "'").replace("\u2018", "'")
-    toks: list[Tok] = []
-    sentences: list[tuple[int, int, bool]] = []
-    sent = 0
-    clause = 0
-    sent_first = 0
-    seg_lens: list[int] = []   # word counts of comma-separated segments in this sentence
-    seg = 0
-    neg_count = 0              # negators seen in the current clause
-    clause_first_tok = 0
-    clause_dismiss = False
-    pending_and = False
+    """Tokens, sentences, clauses and negation scopes of one answer (a single pass)."""
+    a = Analysis(text)
+    low = text.lower()
+    if "\u2019" in low or "\u2018" in low:
+        low = low.replace("\u2019", "'").replace("\u2018", "'")   # same length: offsets hold
+    a.low = low
+    norm, negd, raw = a.norm, a.negd, a.raw
+    norm_append, negd_append = norm.append, negd.append
+    clause_ranges: list[tuple[int, int]] = []   # (first tok, end tok) of each clause id
+    sentences, cstart = a.sentences, a.clause_start
+    flags_get = _FLAGS.get
+    s_id = c_id = 0
+    sent_first = clause_first = 0
+    seg_start = fw = 0
+    seg_lens: list[int] = []
+    negc = 0
+    last_neg = -100
+    dismiss = pending_and = False
     prev = ""
-    last_neg = -100            # index of the last negator in the current clause
-    lists: list[int] = []
+    n_list = 0
+    i = 0
 
     def close_clause():
-        nonlocal clause, neg_count, clause_first_tok, clause_dismiss, last_neg
+        nonlocal c_id, negc, clause_first, dismiss, last_neg
+        n = len(norm)
+        clause_ranges.append((clause_first, n))
+        if n > clause_first:
+            cstart[c_id] = clause_first
+            if dismiss:
+                first = norm[clause_first]
+                if first in DEMONSTRATIVE or (first == "but" and n > clause_first + 1
+                                              and norm[clause_first + 1] in DEMONSTRATIVE):
+                    lo = sent_first
+                else:
+                    lo = clause_first
+                for k in range(lo, n):
+                    negd[k] = FAR
+        c_id += 1
+        negc = 0
         last_neg = -100
-        if clause_dismiss and len(toks) > clause_first_tok:
-            first = toks[clause_first_tok].norm
-            lo = sent_first if first in DEMONSTRATIVE or (first == "but" and len(toks) > clause_first_tok + 1
-                                                          and toks[clause_first_tok + 1].norm in DEMONSTRATIVE) \
-                else clause_first_tok
-            for t in toks[lo:]:
-                t.neg = True
-                t.near = False
-        clause += 1
-        neg_count = 0
-        clause_first_tok = len(toks)
-        clause_dismiss = False
+        clause_first = n
+        dismiss = False
 
     def close_sentence():
-        nonlocal sent, sent_first, seg, seg_lens, prev
+        nonlocal s_id, sent_first, seg_start, seg_lens, prev, fw, n_list
         close_clause()
-        if len(toks) > sent_first:
-            seg_lens.append(seg)
-            n = len(toks) - sent_first
-            fw = sum(1 for t in toks[sent_first:] if t.norm in FUNCTION_WORDS)
-            segs = [s for s in seg_lens if s]
-            is_list = (len(segs) >= 3 and sum(1 for s in segs if s <= 2) >= 0.75 * len(segs)
+        n = len(norm) - sent_first
+        if n > 0:
+            seg_lens.append(len(norm) - seg_start)
+            segs = [x for x in seg_lens if x]
+            is_list = (len(segs) >= 3 and sum(1 for x in segs if x <= 2) >= 0.75 * len(segs)
                        and fw / n < 0.25)
             real = n >= 4 and fw >= 1 and (fw / n) >= 0.12 and not is_list
             if is_list or (n >= 5 and (fw / n) < 0.12):
-                lists.append(sent)
-            sentences.append((sent_first, len(toks), real))
-            sent += 1
-        sent_first = len(toks)
-        seg = 0
+                n_list += 1
+            sentences.append((sent_first, len(norm), real))
+            s_id += 1
+        sent_first = seg_start = len(norm)
+        fw = 0
         seg_lens = []
         prev = ""
 
-    for m in _TOKEN_RE.finditer(low):
-        kind = m.lastgroup
-        if kind == "w":
-            w, neg_contr = _norm_word(m.group())
-            if w == "cannot":
-                w, neg_contr = "can", True
+    for w, _s, _b, c in _TOKEN_RE.findall(low):
+        if w:
+            f = flags_get(w, 0)
+            is_neg = False
+            if "'" in w:
+                raw[i] = w
+                if w.endswith("n't"):
+                    w = w[:-3]
+                    w = _CONTRACTION_BASE.get(w, w)
+                    is_neg = True
+                else:
+                    w = w.partition("'")[0]     # 's 'd 'll 're 've 'm: keep the head word
+                f = flags_get(w, 0)
+            elif w == "cannot":
+                raw[i] = w
+                w, is_neg, f = "can", True, flags_get("can", 0)
             if pending_and:
                 pending_and = False
-                if w in SUBJECT_AFTER_AND:
+                if f & _SUBJ:
                     close_clause()
-            if w in LINK_WORDS and w != "instead":  # 'instead of' is a negator, handled below
-                close_clause()
-            is_neg = False
-            if w in NEGATORS or neg_contr:
-                is_neg = True
-            elif (prev, w) in NEG_PAIRS:
-                is_neg = True
-            if w in DISMISSIVE and neg_count % 2 == 0:
-                clause_dismiss = True
-            elif (prev == "no" and w in ("point", "need")) or (prev in ("waste", "wasting") and w == "time"):
-                clause_dismiss = True
-            if w in NOT_NEGATING_AFTER and prev in ("not", "no"):
-                neg_count -= 1  # undo: 'not only'
-            negated = neg_count % 2 == 1
-            toks.append(Tok(w, m.start(), m.end(), sent, clause, negated,
-                            negated and len(toks) - last_neg <= NEAR))
+            if f:
+                if f & _LINK:
+                    close_clause()
+                if f & _NEG:
+                    is_neg = True
+                elif f & _PAIR2 and (prev, w) in NEG_PAIRS:
+                    is_neg = True
+                if f & _DISM:
+                    if not negc & 1:
+                        dismiss = True
+                elif f & _PAIR2 and ((prev == "no" and (w == "point" or w == "need"))
+                                     or (w == "time" and (prev == "waste" or prev == "wasting"))):
+                    dismiss = True
+                if f & _NOTNEG and (prev == "not" or prev == "no"):
+                    negc -= 1                   # 'not only X' does not negate X
+                if f & _FUNC:
+                    fw += 1
+                if f & _ANDOR:
+                    pending_and = True
+            negd_append(i - last_neg if negc & 1 else 0)
+            norm_append(w)
             if is_neg:
-                neg_count += 1
-                last_neg = len(toks) - 1
-            if w in ("and", "or"):
-                pending_and = True
-            seg += 1
+                negc += 1
+                last_neg = i
+            i += 1
             prev = w
-        elif kind == "s":
-            close_sentence()
-        elif kind == "b":
-            close_sentence()
-        else:  # clause mark
+        elif c:                                 # clause mark
             close_clause()
-            if m.group() in (",", ";"):
-                seg_lens.append(seg)
-                seg = 0
+            if c == "," or c == ";":
+                seg_lens.append(i - seg_start)
+                seg_start = i
             prev = ""
+        else:                                   # sentence end or paragraph/list break
+            close_sentence()
     close_sentence()
-    n_real = sum(1 for s in sentences if s[2])
-    return Analysis(text, toks, sentences, len(toks), n_real, len(lists))
+    sent, clause = a.sent, a.clause
+    for k, (first, end, _r) in enumerate(sentences):
+        sent.extend([k] * (end - first))
+    for k, (first, end) in enumerate(clause_ranges):
+        if end > first:
+            clause.extend([k] * (end - first))
+    a.n_words = len(norm)
+    a.n_real = sum(1 for x in sentences if x[2])
+    a.n_list = n_list
+    return a
 
 
 # --- light stemming and spelling tolerance ----------------------------------------------------
