@@ -173,7 +173,7 @@ def describe_cycle() -> str:
     return (
         "Text description of the figure. Four boxes arranged in a circle and joined by arrows into a loop: "
         f"{steps}. After step 4 the arrow returns to step 1, because the client's response is new "
-        "information. A dashed box labelled 'the frame' surrounds the whole loop: time, roles, boundaries "
+        "information. A dashed box labeled 'the frame' surrounds the whole loop: time, roles, boundaries "
         "and confidentiality stay fixed while the understanding changes."
     )
 
