@@ -208,7 +208,7 @@ class Rubric:
     checks: dict
     density_atoms: frozenset
     ngram: int
-    prompt_words: frozenset
+    prompt_vocab: frozenset
     vocab: _Vocab
     concept_atoms: frozenset
     prompt_ngrams: frozenset
@@ -336,7 +336,7 @@ def build_rubric(data: dict, path: Path) -> Rubric:
         checks=checks, vocab=vocab, concept_atoms=concept_atoms,
         prompt_ngrams=pngrams, path=Path(path),
         density_atoms=_density_atoms(frozenset(keys) or (concept_atoms - frozenset(refs) - frozenset(topic)), vocab),
-        ngram=n, prompt_words=frozenset(g[0] for g in pngrams))
+        ngram=n, prompt_vocab=frozenset(w for g in pngrams for w in g))
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -399,11 +399,16 @@ class _Doc:
         copied = [False] * nw
         png = rubric.prompt_ngrams
         if png and nw >= n:
-            firsts = rubric.prompt_words
-            for i in range(nw - n + 1):
-                if norm[i] in firsts and tuple(norm[i:i + n]) in png:
+            # only runs of n words that all occur in the prompt can be copied n-grams
+            vocab_p = rubric.prompt_vocab
+            mask = bytes([w in vocab_p for w in norm])
+            run = b"\x01" * n
+            i = mask.find(run)
+            while i >= 0:
+                if tuple(norm[i:i + n]) in png:
                     for j in range(i, i + n):
                         copied[j] = True
+                i = mask.find(run, i + 1)
         self.copied = copied
         sent = a.sent
         self.real = [x[2] for x in a.sentences]
