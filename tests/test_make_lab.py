@@ -1,6 +1,7 @@
 """`make lab` (the README's first command) serves the orientation notebook."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import shutil
@@ -25,16 +26,29 @@ def _free_port() -> int:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 @pytest.mark.skipif(not (REPO / ".venv" / "bin" / "jupyter").exists(),
                     reason="make lab uses the repository's .venv, which this run did not create")
-def test_make_lab_serves_start_notebook(tmp_path):
-    port, token = _free_port(), "course-test-token"
+def _start(tmp_path, port, token):
     env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
                JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), BROWSER="true")
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"PORT={port}",
-         f"LAB_ARGS=--no-browser --LabApp.workspaces_dir={tmp_path / 'ws'}"],
+         f"LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.workspaces_dir={tmp_path / 'ws'}"],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True)
+
+
+def _stop(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
     try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_make_lab_serves_start_notebook(tmp_path):
+    token = "course-test-token"
+    for _attempt in range(3):  # a port picked as free may be grabbed by a kernel before Lab binds it
+        port = _free_port()
+        proc = _start(tmp_path, port, token)
         base = f"http://127.0.0.1:{port}"
         deadline, body = time.time() + 120, None
         while time.time() < deadline and proc.poll() is None:
@@ -42,8 +56,12 @@ def test_make_lab_serves_start_notebook(tmp_path):
                 with urllib.request.urlopen(f"{base}/api/contents/00_start_here.ipynb?token={token}", timeout=3) as r:
                     body = json.load(r)
                     break
-            except OSError:
+            except (OSError, http.client.HTTPException, ValueError):
                 time.sleep(0.5)
+        if body is not None:
+            break
+        _stop(proc)
+    try:
         assert body is not None, "make lab did not serve the start notebook within 120 s"
         assert body["name"] == "00_start_here.ipynb" and body["type"] == "notebook"
         with urllib.request.urlopen(f"{base}/lab/tree/00_start_here.ipynb?token={token}", timeout=10) as r:
@@ -52,8 +70,4 @@ def test_make_lab_serves_start_notebook(tmp_path):
         # the course's offline settings are in force: the news feed is switched off
         assert '"news": {"disabled": true}' in html
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        _stop(proc)

@@ -12,13 +12,18 @@ def add_arguments(parser) -> None:
                         help="files or folders to check (default: all course content and rubrics)")
 
 
+def _singular(what: str) -> str:
+    return what[:-1] if what.endswith("s") else what
+
+
 def run(args) -> int:
     from course.validation import validate
 
     report = validate(list(args.paths))
     for problem in sorted(report.problems, key=lambda p: (p.path, p.line)):
         print(problem)
-    counts = ", ".join(f"{n} {what}" for what, n in sorted(report.counts.items())) or "nothing"
+    counts = ", ".join(f"{n} {_singular(what) if n == 1 else what}"
+                       for what, n in sorted(report.counts.items())) or "nothing"
     if report.problems:
         n = len(report.problems)
         print(f"\n{n} problem{'s' if n != 1 else ''} found (checked {counts}). Fix them and run course validate again.")

@@ -63,6 +63,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _wait_for_lab(proc, url: str, timeout: float) -> bool:
+    """True once this Lab process answers /api/status; False if it exits or never answers."""
+    import http.client
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
+                if r.status == 200 and "started" in json.loads(r.read() or b"{}"):
+                    return True
+        except (OSError, http.client.HTTPException, ValueError):
+            pass
+        time.sleep(0.5)
+    return False
+
+
 class Lab:
     def __init__(self, url: str, root: Path, port: int):
         self.url, self.root, self.port = url, root, port
@@ -82,32 +100,32 @@ def lab(tmp_path_factory):
         COURSE_PROGRESS_DIR=str(base / "progress"),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
-    port = _free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-           "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
-           f"--LabApp.workspaces_dir={base / '.ws'}", f"--LabApp.user_settings_dir={base / '.st'}",
-           "--ServerApp.open_browser=False", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(base / "lab.log", "w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        if proc.poll() is not None:
+    # Fresh settings: no "get notified about news?" toast over the screenshots.
+    toast = base / ".st" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    toast.parent.mkdir(parents=True, exist_ok=True)
+    toast.write_text('{"fetchNews": "false"}')
+    proc = url = port = None
+    for attempt in range(3):  # a port picked as free can be taken by a kernel before Lab binds it
+        port = _free_port()
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               "--ServerApp.port_retries=0",
+               "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
+               f"--LabApp.workspaces_dir={base / '.ws'}", f"--LabApp.user_settings_dir={base / '.st'}",
+               "--ServerApp.open_browser=False", "--LabApp.news_url=None",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        log = open(base / f"lab-{attempt}.log", "w")
+        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        if _wait_for_lab(proc, url, timeout=90):
             break
-        try:
-            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
         proc.terminate()
-        pytest.fail(f"JupyterLab did not start within 90 s; see {base / 'lab.log'}")
-    if proc.poll() is not None:
-        pytest.fail("JupyterLab exited at start:\n" + (base / "lab.log").read_text()[-3000:])
+        proc.wait(timeout=20)
+        log.close()
+    else:
+        pytest.fail(f"JupyterLab did not start after 3 attempts; see the logs in {base}:\n"
+                    + (base / "lab-2.log").read_text()[-3000:])
     yield Lab(url, root, port)
     proc.terminate()
     try:
