@@ -17,6 +17,7 @@ expression is compiled per call.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,6 +51,7 @@ undermines dangerous risky breach breaches problem problems
 APPROVAL = frozenset("""
 fine okay ok harmless acceptable reasonable best caring natural healthy kind good nice great
 """.split())
+MAX_CHARS = 40_000            # about 6,000 words
 HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "imagine"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
@@ -485,15 +487,16 @@ class _Doc:
             hits.append(h)
         sent = self.a.sent
         real, applied = self.real, self.applied
+        starts = [[b0 for b0, _ in h] for h in hits[1:]]
         for a0, a1 in hits[0]:
             s = sent[a0]
             if need_real and not (real[s] and applied[s]):
                 continue
             lo, hi = a0, a1
             ok = True
-            for h in hits[1:]:
+            for h, st in zip(hits[1:], starts):
                 best = None
-                for b0, b1 in h:
+                for b0, b1 in h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]:
                     if sent[b0] != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
                         continue
                     d = max(abs(b0 - a0), abs(b1 - a0))
@@ -549,6 +552,9 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         text = ""
     if not isinstance(text, str):
         raise CourseError("The answer must be text.", hint="Write your reflection between the triple quotes.")
+    too_long = len(text) > MAX_CHARS
+    if too_long:                 # a reflection is a few hundred words; score the start, flag the rest
+        text = text[:MAX_CHARS]
     a = analyse(text)
     doc = _Doc(a, rubric)
     ck = rubric.checks
@@ -656,6 +662,8 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         points = min(points, cap)
         reasons.append("red flag: the answer recommends something the ethics codes rule out here")
 
+    if too_long:
+        reasons.append(f"very long: only the first {MAX_CHARS:,} characters were scored")
     result.points = round(min(rubric.max_points, max(0.0, points)), 2)
     result.review_reasons = reasons
     result.needs_review = bool(reasons)
@@ -675,12 +683,13 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             return None
         hits.append(h)
     sent = doc.a.sent
+    starts = [[b0 for b0, _ in h] for h in hits[1:]]
     for a0, a1 in hits[0]:
         s = sent[a0]
         lo, hi, ok = a0, a1, True
-        for h in hits[1:]:
-            cand = [(b0, b1) for b0, b1 in h
-                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
+        for h, st in zip(hits[1:], starts):
+            cand = [(b0, b1) for b0, b1 in h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
+                    if sent[b0] == s and not (b0 <= a1 and a0 <= b1)]
             if not cand:
                 ok = False
                 break
@@ -689,7 +698,8 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
         if ok and _flag_applies(doc, lo, hi, a0):
             if unless:
                 first, end, _ = doc.a.sentences[s]
-                if any(first <= i < end for aid in unless for i in doc.occ.get(aid, ())):
+                negd = doc.a.negd
+                if any(first <= i < end and not negd[i] for aid in unless for i in doc.occ.get(aid, ())):
                     continue
             return lo, hi
     return None

@@ -304,3 +304,22 @@ def test_cli_unknown_question_exits_2_with_a_clear_message():
     assert "Traceback" not in p.stderr
     p = _course("score-reflection", "--question", Q, "/no/such/file.txt")
     assert p.returncode == 2 and "no file" in p.stderr
+
+
+def test_unless_words_count_only_when_not_negated():
+    q = "countertransference.irritation"
+    res = score(q, "Sam should not consult a supervisor or reflect on the brother. Sam should simply refer "
+                   "Tyler to someone else today, because the irritation is too much.")
+    assert "quick-transfer" in res.red_flags and res.points <= 1
+    ok = score(q, "After talking it through in supervision, Sam could refer Tyler today if Sam still "
+                  "cannot work with him competently.")
+    assert "quick-transfer" not in ok.red_flags
+
+
+def test_very_long_input_is_cut_and_flagged():
+    res = score(Q, "Priya is lonely and I would explore it with her. " * 20000)
+    assert any(r.startswith("very long") for r in res.review_reasons)
+    assert 0 <= res.points <= res.max_points
+    # many repeats of one slot far from the other must not blow up (bounded window search)
+    res = score(Q, "thank " * 3000 + "her " * 3000)
+    assert res.needs_review
