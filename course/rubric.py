@@ -487,16 +487,19 @@ class _Doc:
             hits.append(h)
         sent = self.a.sent
         real, applied = self.real, self.applied
-        starts = [[b0 for b0, _ in h] for h in hits[1:]]
+        rest = hits[1:]
+        starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
         for a0, a1 in hits[0]:
             s = sent[a0]
             if need_real and not (real[s] and applied[s]):
                 continue
             lo, hi = a0, a1
             ok = True
-            for h, st in zip(hits[1:], starts):
+            for h, st in zip(rest, starts):
                 best = None
-                for b0, b1 in h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]:
+                if st is not None:           # many hits: look only inside the window
+                    h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
+                for b0, b1 in h:
                     if sent[b0] != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
                         continue
                     d = max(abs(b0 - a0), abs(b1 - a0))
@@ -683,13 +686,16 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             return None
         hits.append(h)
     sent = doc.a.sent
-    starts = [[b0 for b0, _ in h] for h in hits[1:]]
+    rest = hits[1:]
+    starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
     for a0, a1 in hits[0]:
         s = sent[a0]
         lo, hi, ok = a0, a1, True
-        for h, st in zip(hits[1:], starts):
-            cand = [(b0, b1) for b0, b1 in h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
-                    if sent[b0] == s and not (b0 <= a1 and a0 <= b1)]
+        for h, st in zip(rest, starts):
+            if st is not None:
+                h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
+            cand = [(b0, b1) for b0, b1 in h
+                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
             if not cand:
                 ok = False
                 break

@@ -110,11 +110,13 @@ FAR = 1000
 _NEG, _LINK, _DISM, _FUNC, _ANDOR, _SUBJ, _NOTNEG, _PAIR2, _APOS = 1, 2, 4, 8, 16, 32, 64, 128, 256
 _FLAGS: dict[str, int] = {}
 for _words, _bit in ((NEGATORS, _NEG), (LINK_WORDS - {"instead"}, _LINK), (DISMISSIVE, _DISM),
-                     (FUNCTION_WORDS, _FUNC), (("and", "or"), _ANDOR), (SUBJECT_AFTER_AND, _SUBJ),
-                     (NOT_NEGATING_AFTER, _NOTNEG),
+                     (("and", "or"), _ANDOR), (NOT_NEGATING_AFTER, _NOTNEG),
                      ({b for _, b in NEG_PAIRS} | {"point", "need", "time"}, _PAIR2)):
     for _w in _words:
         _FLAGS[_w] = _FLAGS.get(_w, 0) | _bit
+
+
+_IS_FW = FUNCTION_WORDS.__contains__
 
 
 def analyse(text: str) -> Analysis:
@@ -166,6 +168,7 @@ def analyse(text: str) -> Analysis:
         close_clause()
         n = len(norm) - sent_first
         if n > 0:
+            fw = sum(map(_IS_FW, norm[sent_first:]))
             seg_lens.append(len(norm) - seg_start)
             segs = [x for x in seg_lens if x]
             is_list = (len(segs) >= 3 and sum(1 for x in segs if x <= 2) >= 0.75 * len(segs)
@@ -183,6 +186,12 @@ def analyse(text: str) -> Analysis:
     for w, _s, _b, c in _TOKEN_RE.findall(low):
         if w:
             f = flags_get(w, 0)
+            if not (f or pending_and) and "'" not in w and w != "cannot":   # a plain word
+                negd_append(i - last_neg if negc & 1 else 0)
+                norm_append(w)
+                i += 1
+                prev = w
+                continue
             is_neg = False
             if "'" in w:
                 raw[i] = w
@@ -198,7 +207,7 @@ def analyse(text: str) -> Analysis:
                 w, is_neg, f = "can", True, flags_get("can", 0)
             if pending_and:
                 pending_and = False
-                if f & _SUBJ:
+                if w in SUBJECT_AFTER_AND:
                     close_clause()
             if f:
                 if f & _LINK:
@@ -215,8 +224,6 @@ def analyse(text: str) -> Analysis:
                     dismiss = True
                 if f & _NOTNEG and (prev == "not" or prev == "no"):
                     negc -= 1                   # 'not only X' does not negate X
-                if f & _FUNC:
-                    fw += 1
                 if f & _ANDOR:
                     pending_and = True
             negd_append(i - last_neg if negc & 1 else 0)
