@@ -43,9 +43,9 @@ from course.errors import CourseError
 STATE_DIR = ".course-autograde"
 RETRYABLE = re.compile(
     r"ZMQError|Address already in use|Kernel didn't respond|Kernel died|kernel died"
-    r"|Timeout waiting for kernel|DeadKernelError|Kernel not responding|TimeoutError.*kernel",
+    r"|Timeout waiting for kernel_info|DeadKernelError",
 )
-DEFAULT_STARTUP_TIMEOUT = 20
+DEFAULT_STARTUP_TIMEOUT = 30
 PRIVATE = {"autograded", "feedback", STATE_DIR, ".nbgrader.log"}
 
 
@@ -480,9 +480,9 @@ def _clean_stale_scratch(parent: str | None) -> None:
 def _stage_folder(new: Path, dest: Path) -> Path:
     """Copy a freshly graded folder next to its destination (nothing visible changes yet)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    for stale in list(dest.parent.glob(f".{dest.name}.new-*")) + list(dest.parent.glob(f".{dest.name}.old-*")):
+        _rmtree_readonly(stale)  # left by a run that was killed mid-swap
     staging = dest.parent / f".{dest.name}.new-{os.getpid()}"
-    if staging.exists():
-        _rmtree_readonly(staging)
     shutil.copytree(new, staging)
     return staging
 
@@ -656,6 +656,7 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
     sel = selectors.DefaultSelector()
     workers: dict[int, _Worker] = {}
     restarts = 0
+    last_crash = ""
     counter = iter(range(10**6))
 
     def start_worker():
@@ -712,7 +713,7 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
                 if msg["kind"] == "ready":
                     dispatch(w)
                 elif msg["kind"] == "crashed":
-                    w.crash = msg["error"]
+                    w.crash = last_crash = msg["error"]
                 elif msg["kind"] == "done":
                     w.current = None
                     if pending:
@@ -725,9 +726,10 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
                     if w.current is None:
                         dispatch(w)  # nothing left: the worker may stop (its scratch is no longer needed)
             if not workers and len(summary.results) < total:
+                why = (last_crash.strip().splitlines() or ["unknown"])[-1][:160] if last_crash else "unknown"
                 for s in reversed(pending):
                     record(StudentResult(s, "failed", reasons=[
-                        f"no grading process could run (see {Path(root) / STATE_DIR / 'logs'})"]))
+                        f"no grading process could run ({why}; see {Path(root) / STATE_DIR / 'logs'})"]))
                 pending.clear()
     except KeyboardInterrupt:
         summary.interrupted = True
