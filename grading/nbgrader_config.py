@@ -35,6 +35,15 @@ c.LimitOutput.max_traceback = 40
 # score is computed from the answer cells' source, so a deleted instruction cell cannot zero
 # a later test.
 c.OverwriteCells.add_missing_cells = True
+# nbgrader's OverwriteCells aborts a student's grading when a grade cell AND its neighbour were
+# deleted, or when a cell's grade_id was edited; RestoreCells (a subclass) handles both.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "course.grading.pipeline.RestoreCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # Scores come from the submitted SOURCE, read by the grader's process, not from what the
 # student's kernel printed (course/grading/pipeline.py):
 #   GuardFiles       before Execute: load answer keys, remember the gradebook and rubric bytes

@@ -37,7 +37,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from traitlets import List as TList, Unicode
 
 from nbgrader import utils
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
 
 from course.grading import items as itemlib
 
@@ -269,6 +269,46 @@ def _course_root(config) -> Path:
 
 
 # --------------------------------------------------------------------------- preprocessors
+class RestoreCells(OverwriteCells):
+    """nbgrader's OverwriteCells, made safe for any submission.
+
+    * A cell whose grade_id the gradebook does not know (a student edited the metadata) becomes
+      a plain cell instead of aborting that student's grading.
+    * A deleted grade cell is put back after the nearest earlier cell still in the notebook,
+      even when its neighbour (e.g. the answer cell) was deleted too; nbgrader 0.9 raises
+      KeyError there.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is not None and "grade_id" not in meta:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = source_nb.source_cells
+        order = [c.name for c in source_cells]
+        grade_cells = {c.name: c for c in source_nb.grade_cells}
+        solution_ids = {c.name for c in source_nb.solution_cells}
+
+        def present() -> dict[str, int]:
+            return {c.metadata["nbgrader"]["grade_id"]: i for i, c in enumerate(nb.cells)
+                    if "grade_id" in c.get("metadata", {}).get("nbgrader", {})}
+
+        for gid in order:
+            if gid not in grade_cells or gid in present():
+                continue
+            self.log.warning("Missing grade cell %s encountered, adding to notebook", gid)
+            src = source_cells[order.index(gid)]
+            cell = self.missing_cell_transform(src, grade_cells[gid].max_score, is_solution=gid in solution_ids)
+            where = present()
+            before = [where[g] for g in order[: order.index(gid)] if g in where]
+            nb.cells.insert(max(before) + 1 if before else 0, cell)
+        return nb, resources
+
+
 _KEYS: dict[str, dict] = {}          # answer keys loaded before the student's code runs
 _SNAPSHOT: dict[str, Any] = {}
 

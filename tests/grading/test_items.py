@@ -42,6 +42,10 @@ def test_shipped_answer_keys_are_valid_and_match_their_notebooks():
             assert ex.found, it["id"]
             if it["kind"] != "reflection":
                 assert items.score_item(it, ex.value).fraction == 1.0, (key_file.stem, it["id"])
+            else:  # the model reflection is a strong answer for the shipped rubric
+                from course.rubric import score
+                r = score(it["question"], ex.value)
+                assert r.points >= 0.75 * r.max_points and not r.red_flags, (key_file.stem, r.to_dict())
 
 
 @pytest.mark.parametrize("value,frac", [("B", 1), (" b ", 1), ("B)", 1), ("A", 0), ("", 0), ("Z", 0), (2, 0),
