@@ -263,6 +263,9 @@ hers his its ours yours theirs this thus was is has does us as yes less unless a
 """.split())
 
 
+_PROTECTED = FUNCTION_WORDS | NEGATORS
+
+
 def stem(word: str) -> str:
     """Very light stemming: 'exploring', 'explored', 'explores' -> 'explor'."""
     if word in _NO_STEM:
@@ -281,6 +284,8 @@ def stem(word: str) -> str:
         w = w[:-1]           # stopped -> stop
     if len(w) > 3 and w.endswith("e"):
         w = w[:-1]
+    if w != word and w in _PROTECTED:   # 'here' is not 'her', 'note' is not 'not'
+        return word
     return w
 
 

@@ -73,6 +73,7 @@ def test_sentences_lists_and_contractions():
 def test_stemming_and_spelling_tolerance():
     assert stem("exploring") == stem("explored") == stem("explores") == stem("explore")
     assert stem("hers") == "hers"
+    assert stem("here") != stem("her") and stem("note") != "not" and stem("noted") != "not"
     assert within_one_edit("supervison", "supervision")
     assert within_one_edit("cosnult", "consult")                      # swapped neighbours
     assert not within_one_edit("consult", "console")
@@ -323,3 +324,12 @@ def test_very_long_input_is_cut_and_flagged():
     # many repeats of one slot far from the other must not blow up (bounded window search)
     res = score(Q, "thank " * 3000 + "her " * 3000)
     assert res.needs_review
+
+
+def test_bulleted_strong_answer_scores_and_raises_no_flag():
+    bullets = ("- Thank Priya for trusting me with the question and tell her the wish makes sense after a lonely move.\n"
+               "- Explain that I can't meet her for lunch, and why: our time belongs to her, and I keep my own needs "
+               "out of it.\n- Point out that friends look after each other, which would change what she gets here.\n"
+               "- Explore what the request says about her loneliness and how she can meet people outside counseling.")
+    res = score(Q, bullets)
+    assert res.red_flags == [] and res.points >= 3.5
