@@ -132,15 +132,17 @@ class _Vocab:
         for p, aid in self.prefixes.get(word[:1], ()):   # spelling slips keep the first letter
             if word.startswith(p):
                 found.add(aid)
-            elif len(p) >= 6 and len(word) >= len(p) - 1 and (
-                    within_one_edit(word[: len(p)], p) or within_one_edit(word[: len(p) + 1], p)
-                    or (len(p) >= 7 and within_one_edit(word[: len(p) - 1], p))):
-                found.add(aid)
+            elif (len(p) >= 6 and len(word) >= len(p) - 1
+                  and not word.startswith(p[:-1])   # a different last letter is a different word
+                  and (within_one_edit(word[: len(p)], p) or within_one_edit(word[: len(p) + 1], p)
+                       or (len(p) >= 7 and within_one_edit(word[: len(p) - 1], p)))):
+                found.add(aid)              # (exploit is not explor*, but exlpore is)
         if len(st) >= 5:
             for v in deletes1(st) | {st}:
                 for aid in self.fuzzy_exact.get(v, ()):
                     if aid not in found:
-                        if within_one_edit(st, self.keys[aid]):
+                        key = self.keys[aid]
+                        if key[0] == st[0] and within_one_edit(st, key):   # rather is not father
                             found.add(aid)
         out = tuple(sorted(found))
         if len(self._cache) < 200_000:

@@ -333,3 +333,12 @@ def test_bulleted_strong_answer_scores_and_raises_no_flag():
                "- Explore what the request says about her loneliness and how she can meet people outside counseling.")
     res = score(Q, bullets)
     assert res.red_flags == [] and res.points >= 3.5
+
+
+def test_spelling_tolerance_does_not_merge_different_words():
+    r = load_rubric("transference.do-you-like-me")
+    inv = {v: k for k, v in r.vocab.atoms.items()}
+    names = lambda w: {inv[a] for a in r.vocab.lookup(w)}  # noqa: E731
+    assert "explor*" in names("explroe") and "explor*" in names("exlpore")
+    assert "explor*" not in names("exploit") and "explor*" not in names("explode")
+    assert "father" in names("fahter") and "father" not in names("rather")
