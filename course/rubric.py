@@ -405,7 +405,7 @@ class _Doc:
         if png and nw >= n:
             # only runs of n words that all occur in the prompt can be copied n-grams
             vocab_p = rubric.prompt_vocab
-            mask = bytes([w in vocab_p for w in norm])
+            mask = bytes(map(vocab_p.__contains__, norm))
             run = b"\x01" * n
             i = mask.find(run)
             while i >= 0:
