@@ -27,7 +27,7 @@ NEGATORS = frozenset("""
 not no never nor neither without cannot none nothing nobody nowhere refuse refuses refused refusing
 decline declines declined declining avoid avoids avoided avoiding against resist resists resisting
 reject rejects rejected rejecting forgo abstain dont wont cant wouldnt shouldnt couldnt doesnt didnt
-isnt arent wasnt werent mustnt neednt hasnt havent
+isnt arent wasnt werent mustnt neednt hasnt havent hesitate hesitates hesitant reluctant unwilling
 """.split())
 # two-word negators: (first, second) -> the second word carries the negation
 NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("turn", "down"), ("turns", "down"),

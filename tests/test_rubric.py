@@ -342,3 +342,23 @@ def test_spelling_tolerance_does_not_merge_different_words():
     assert "explor*" in names("explroe") and "explor*" in names("exlpore")
     assert "explor*" not in names("exploit") and "explor*" not in names("explode")
     assert "father" in names("fahter") and "father" not in names("rather")
+
+
+POWER_BASE = ("Robin should weigh the power differential, consult a colleague and document the decision, and talk "
+              "with Esperanza in session about what the invitation means. ")
+
+
+@pytest.mark.parametrize("sentence, fires", [
+    ("I would not hesitate to accept the contractor discount.", True),      # double negation
+    ("Accepting the discount is fine in a small town.", True),              # topic + approval
+    ("Robin could hire the nephew for the roof.", True),
+    ("Robin may take the discount, as long as it is documented.", True),
+    ("Accepting the discount would create a dual relationship.", False),   # topic, no approval
+    ("Robin should never accept the discount.", False),
+    ("If Robin hired the nephew, the counseling would suffer.", False),    # hypothetical
+    ("Taking the discount is a boundary violation.", False),               # condemned
+    ("Robin would hesitate to accept the discount.", False),
+])
+def test_red_flag_context_rules(sentence, fires):
+    res = score("power.dual-relationship", POWER_BASE + sentence)
+    assert ("business-deal" in res.red_flags) is fires
