@@ -46,7 +46,7 @@ MOMENTS: tuple[Moment, ...] = (
     Moment("\"You must be sick of me\"", "Tom\u00e1s, session 9",
            {"past": 60, "real": 15, "context": 25},
            "A repeated fear with a long history; little in the counselor's conduct explains it."),
-    Moment("\"I think I've got feelings for you\"", "Jonah, session 14",
+    Moment("\"I've got feelings for you\"", "Jonah, session 14",
            {"past": 45, "real": 25, "context": 30},
            "Old longing to be seen, real attentiveness from the counselor, and isolation as a gay man in a small town."),
     Moment("\"You're the only one who gets me\"", "An idealizing client",
@@ -68,7 +68,7 @@ def sources_figure(moments: tuple[Moment, ...] = MOMENTS) -> Figure:
     n = max(len(moments), 1)
     fig = Figure(figsize=(8.5, 0.62 * n + 2.3), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title("Where a reaction in the room may come from\n(a counselor's working estimates for five moments)",
+    ax.set_title("Where a reaction in the room may come from\n(illustrative working estimates for five moments, not measurements)",
                  fontsize=_FONT + 2, loc="left")
     labels = [f"{m.label}\n({m.who})" for m in moments]
     ys = list(range(len(moments)))[::-1]
