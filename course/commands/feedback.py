@@ -30,7 +30,7 @@ def run(args) -> int:
         raise CourseError(f"nbgrader could not generate feedback: {res.get('error') or 'see the log above'}",
                           hint="Autograde the submissions first (course autograde).")
     files = sorted((root / "feedback").glob(f"{args.student or '*'}/{args.assignment}/*.html"))
-    leaks = scan_files(files, build_needles(root, args.assignment), root)
+    leaks = scan_files(files, build_needles(root, args.assignment, feedback=True), root)
     for leak in leaks:
         print(leak)
     if leaks:

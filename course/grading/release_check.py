@@ -104,8 +104,12 @@ def _strings(node, key=None):
         yield key, node
 
 
-def build_needles(root: Path, assignment: str) -> list[Needle]:
-    """Everything from the source notebook and rubrics that a student must never receive."""
+def build_needles(root: Path, assignment: str, *, feedback: bool = False) -> list[Needle]:
+    """Everything from the source notebook and rubrics that a student must never receive.
+
+    With feedback=True, short solution lines (`choice_2 = "B"`) are left out: feedback shows the
+    student's own answers, and a right answer is not a leak. Model-answer sentences still count.
+    """
     root = Path(root)
     needles: list[Needle] = [Needle("hidden test", d, "the test-cell delimiters") for d in HIDDEN]
     needles += [Needle("solution", d, "the solution delimiters") for d in SOLUTION]
@@ -124,7 +128,7 @@ def build_needles(root: Path, assignment: str) -> list[Needle]:
                 line = line.strip()
                 if _norm(line) in outside:
                     continue
-                if len(line) >= MIN_LEN or re.match(r"^\w+\s*=\s*\S", line):
+                if (len(line) >= MIN_LEN or re.match(r"^\w+\s*=\s*\S", line)) and not feedback:
                     needles.append(Needle("solution", line, where))
                 for sent in _sentences(line):
                     needles.append(Needle("solution", sent.strip(), where))
@@ -274,6 +278,6 @@ def check_release(assignments: list[str] | None = None, root: Path | None = None
             if not r.get("success"):
                 raise CourseError(f"Feedback for '{a}' could not be generated: {r.get('error')}")
             fb = sorted((work / "feedback" / probe / a).glob("*.html"))
-            leaks += scan_files(fb, needles, work)
+            leaks += scan_files(fb, build_needles(work, a, feedback=True), work)
             log(f"{a}: generated feedback checked")
     return leaks

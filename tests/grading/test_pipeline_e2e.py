@@ -273,6 +273,30 @@ def test_review_lists_flags_and_a_manual_score_overrides(graded, grading_kit):
         gb.db.commit()
     assert not [e for e in review(A, course.root) if e.student == "cheat-code-answer" and e.item == "answer_1"]
     assert _g(grading_kit, course, "cheat-code-answer")["answer_1-check"]["score"] == 0.5
+    # grading again keeps the grader's decision
+    assert course.api.autograde(A, "cheat-code-answer", force=True)["success"]
+    assert _g(grading_kit, course, "cheat-code-answer")["answer_1-check"]["score"] == 0.5
+    assert not [e for e in review(A, course.root) if e.student == "cheat-code-answer" and e.item == "answer_1"]
+
+
+def test_commands_review_feedback_generate(graded, capsys):
+    from course.cli import main
+
+    course, _, _ = graded
+    root = str(course.root)
+    assert main(["review", A, "--root", root]) == 0
+    out = capsys.readouterr().out
+    assert "corrupt" in out and "damaged" in out and "stuffing" in out
+    assert main(["review", A, "--root", root, "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert {"student", "item", "reasons"} <= set(entries[0])
+    assert main(["feedback", A, "--student", "paraphrase", "--root", root]) == 0  # right answers are no leak
+    assert "contains no solution" in capsys.readouterr().out
+    assert main(["feedback", A, "--student", "strong", "--root", root]) == 1  # it pasted the model answer
+    assert "solution text" in capsys.readouterr().out
+    assert not list((course.root / "feedback" / "strong").rglob("*.html"))
+    assert main(["generate", A, "--root", root]) == 0
+    assert main(["review", "m9_nothing", "--root", root]) == 2  # a plain error, not a traceback
 
 
 def test_feedback_teaches_without_leaking(graded, grading_kit):
@@ -285,7 +309,7 @@ def test_feedback_teaches_without_leaking(graded, grading_kit):
     assert html
     text = html[0].read_text()
     assert "Scored by the course grader" in text
-    assert not scan_files(html, build_needles(course.root, A), course.root)
+    assert not scan_files(html, build_needles(course.root, A, feedback=True), course.root)
     assert "HIDDEN TESTS" not in text and "replaces this result" not in text
     sidecar = grading_kit.review_sidecar(course, A, "partial")
     assert json.dumps(sidecar)  # readable JSON for `course review`
