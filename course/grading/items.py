@@ -142,10 +142,10 @@ def _check(f: Path, data: Any, lines, report: Report) -> None:
         return
     seen: set[str] = set()
     try:
-        from course.codes import load_concepts
-        concepts = set(load_concepts())
+        from course.codes import load_codes, load_concepts
+        concepts, codes = set(load_concepts()), set(load_codes())
     except Exception:  # registry broken: reported by its own validator
-        concepts = set()
+        concepts, codes = set(), set()
     for i, it in enumerate(items):
         where = near(("items", i))
         if not isinstance(it, dict):
@@ -169,10 +169,18 @@ def _check(f: Path, data: Any, lines, report: Report) -> None:
             if concepts and c not in concepts:
                 report.add(f, near(("items", i, "concepts")), f"{label} uses the unknown concept '{c}'",
                            "use a tag from course/content/concepts.yml")
+        for cid in it.get("codes") or []:
+            if codes and cid not in codes:
+                report.add(f, near(("items", i, "codes")), f"{label} cites the unknown code '{cid}'",
+                           "use an id from course/content/codes.yml")
         if kind == "reflection":
-            if not str(it.get("question") or "").count("."):
+            q = str(it.get("question") or "")
+            if not q.count("."):
                 report.add(f, where, f"{label} has no 'question' (e.g. frame.why-not-friends)",
                            "name the reflection rubric in grading/rubrics/reflections/")
+            elif not (f.resolve().parent.parent / "reflections" / f"{q}.yml").exists():
+                report.add(f, near(("items", i, "question")), f"{label} names the question '{q}', which has no rubric",
+                           f"add grading/rubrics/reflections/{q}.yml or fix the name")
             continue
         ans = it.get("answer")
         if kind in ("single", "multiple"):

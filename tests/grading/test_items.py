@@ -80,13 +80,15 @@ def test_validator_reports_every_problem_with_a_line(tmp_path):
     bad = tmp_path / "m9_bad.yml"
     bad.write_text("assignment: other\nitems:\n  - id: choice_1\n    kind: single\n    options: [A]\n    answer: Z\n"
                    "  - id: guess_2\n    kind: essay\n  - id: order_3\n    kind: ordering\n    answer: [A, A]\n"
-                   "  - id: match_4\n    kind: matching\n    categories: [x, y]\n    answer: {a: z}\n    points: -1\n")
+                   "  - id: match_4\n    kind: matching\n    categories: [x, y]\n    answer: {a: z}\n    points: -1\n"
+                   "  - id: answer_5\n    kind: reflection\n    question: frame.no-such-question\n    codes: [aca-1900-x]\n")
     report = items.validate_files([bad])
     whats = " | ".join(p.what for p in report.problems)
     assert "'assignment' is 'other'" in whats
     assert "2 or more distinct option letters" in whats and "not one of its options" in whats
     assert "kind 'essay'" in whats and "3 or more distinct step letters" in whats
     assert "unlisted category" in whats and "points -1" in whats
+    assert "has no rubric" in whats and "unknown code 'aca-1900-x'" in whats
     assert all(p.line > 1 for p in report.problems if "assignment" not in p.what)
     broken = tmp_path / "m9_broken.yml"
     broken.write_text("items: [\n")
