@@ -427,11 +427,12 @@ class _Doc:
             self.applied = [True] * len(a.sentences)
         self.topic_sents = {sent[i] for aid in rubric.topic_atoms & occ_set for i in occ[aid]}
 
-    def slot_hits(self, slot: "_Slot", mode: str) -> list[tuple[int, int]]:
+    def slot_hits(self, slot: "_Slot", mode: str, allow_copied: bool = False) -> list[tuple[int, int]]:
         """(first, last) token index of each occurrence of a slot in its own words, with the
         polarity `mode` asks for: '+' not negated, '!' negated nearby, 'N' negated, '?' either."""
         out = []
-        occ, copied = self.occ, self.copied
+        occ = self.occ
+        copied = self.copied if not allow_copied else _NEVER_COPIED
         a = self.a
         negd = a.negd
         for aid in slot.singles & self.occ_set:
@@ -683,7 +684,7 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             return None
     hits = []
     for slot in pat.slots:
-        h = doc.slot_hits(slot, slot.mode)
+        h = doc.slot_hits(slot, slot.mode, allow_copied=True)
         if not h:
             return None
         hits.append(h)
@@ -693,6 +694,7 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
     for a0, a1 in hits[0]:
         s = sent[a0]
         lo, hi, ok = a0, a1, True
+        used = [a0]
         for h, st in zip(rest, starts):
             if st is not None:
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
@@ -703,7 +705,8 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                 break
             b0, b1 = min(cand, key=lambda b: abs(b[0] - a0))
             lo, hi = min(lo, b0), max(hi, b1)
-        if ok and _flag_applies(doc, lo, hi, a0):
+            used.append(b0)
+        if ok and _flag_applies(doc, lo, hi, a0) and not _quoting(doc, used, s):
             if unless:
                 first, end, _ = doc.a.sentences[s]
                 negd = doc.a.negd
@@ -711,6 +714,32 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                     continue
             return lo, hi
     return None
+
+
+class _NeverCopied:
+    def __getitem__(self, i):
+        return False
+
+
+_NEVER_COPIED = _NeverCopied()
+_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d')
+
+
+def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
+    """Is this red-flag match someone else's words: inside double quotes, or a restatement of the
+    prompt (every matched word copied, in a sentence that is mostly copied)?"""
+    copied = doc.copied
+    if all(copied[i] for i in used):
+        first, end, _ = doc.a.sentences[s]
+        if sum(copied[first:end]) >= 0.6 * (end - first):
+            return True
+    low = doc.a.low
+    if '"' in low or "\u201c" in low:
+        spans = doc.a.spans(max(used))
+        quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
+        if any(q0 <= spans[i][0] < q1 for i in used for q0, q1 in quoted):
+            return True
+    return False
 
 
 @lru_cache(maxsize=256)

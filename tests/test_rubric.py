@@ -362,3 +362,22 @@ POWER_BASE = ("Robin should weigh the power differential, consult a colleague an
 def test_red_flag_context_rules(sentence, fires):
     res = score("power.dual-relationship", POWER_BASE + sentence)
     assert ("business-deal" in res.red_flags) is fires
+
+
+@pytest.mark.parametrize("q, base, sentence, flag, fires", [
+    (Q, STRONG, " Jordan could encourage Priya to have lunch with coworkers from the hospital.", "social-meeting", False),
+    (Q, STRONG, " Jordan will meet her for coffee after the session.", "social-meeting", True),
+    (Q, STRONG, ' Priya says, "We could grab lunch on Saturday."', "social-meeting", False),   # quoting the client
+    ("termination.friends-after", "Casey can name the loss and kindly decline.",
+     " Daniel could meet friends from his new job for a beer instead.", "accepts-friendship", False),
+    ("termination.friends-after", "Casey can name the loss.",
+     " Casey should grab a beer next month with him.", "accepts-friendship", True),   # prompt words, own advice
+    ("termination.friends-after", "Casey can name the loss.",
+     " Maybe in a year they can be friends.", "promises-later", True),
+    ("countertransference.irritation", "Sam can bring it to supervision first.",
+     " Sam could move Tyler to another counselor immediately.", "quick-transfer", True),
+    ("countertransference.irritation", "Sam can bring it to supervision first.",
+     " Sam thought about asking the center to move Tyler to another counselor.", "quick-transfer", False),
+])
+def test_red_flags_tell_advice_from_other_peoples_words(q, base, sentence, flag, fires):
+    assert (flag in score(q, base + sentence).red_flags) is fires
