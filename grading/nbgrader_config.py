@@ -47,12 +47,13 @@ c.Autograde.sanitize_preprocessors = [
 # Scores come from the submitted SOURCE, read by the grader's process, not from what the
 # student's kernel printed (course/grading/pipeline.py):
 #   GuardFiles       before Execute: load answer keys, remember the gradebook and rubric bytes
+#   SafeExecute      nbgrader's Execute; code that kills the kernel no longer aborts the student
 #   CheckFiles       after Execute: restore anything the submission's code changed, flag it
 #   ScoreFromSource  replace each test cell's outputs with the score computed from the source
 #   RecordReview     after SaveAutoGrades: needs_manual_grade + review sidecar for `course review`
 c.Autograde.autograde_preprocessors = [
     "course.grading.pipeline.GuardFiles",
-    "nbgrader.preprocessors.Execute",
+    "course.grading.pipeline.SafeExecute",
     "course.grading.pipeline.CheckFiles",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

@@ -37,7 +37,7 @@ from nbformat.notebooknode import NotebookNode, from_dict
 from traitlets import List as TList, Unicode
 
 from nbgrader import utils
-from nbgrader.preprocessors import NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 from course.grading import items as itemlib
 
@@ -269,6 +269,23 @@ def _course_root(config) -> Path:
 
 
 # --------------------------------------------------------------------------- preprocessors
+class SafeExecute(Execute):
+    """nbgrader's Execute, except that a submission whose code kills the kernel (os._exit, a
+    crash) is still graded: execution stops there, the scores come from the source as always,
+    and the answers are flagged. Kernel start-up problems still raise, so nbgrader (and the
+    cohort tools) can retry them."""
+
+    def preprocess(self, nb, resources, km=None):
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except (DeadKernelError, CellTimeoutError, CellExecutionError) as exc:
+            self.log.warning("course: the submission's code stopped the kernel (%s); grading from source", exc)
+            resources.setdefault("course", {})["execute_error"] = type(exc).__name__
+            return nb, resources
+
+
 class RestoreCells(OverwriteCells):
     """nbgrader's OverwriteCells, made safe for any submission.
 
@@ -390,6 +407,7 @@ class ScoreFromSource(NbGraderPreprocessor):
         self._items = itemlib.item_by_id(key) if "items" in key else {}
         self._results: dict[str, Scored] = {}
         self._tampered = (resources.get("course") or {}).get("tampered") or []
+        self._execute_error = (resources.get("course") or {}).get("execute_error")
         nb, resources = super().preprocess(nb, resources)
         resources.setdefault("course", {})["scores"] = {k: v.to_dict() for k, v in self._results.items()}
         resources["course"]["key_error"] = key.get("error")
@@ -410,6 +428,9 @@ class ScoreFromSource(NbGraderPreprocessor):
         else:
             nb = self._nb
             s = score_answer(item, extract_answer(nb, item_id), max_points)
+        if self._execute_error:
+            s.review.append(f"The notebook's code stopped the kernel during grading ({self._execute_error}); "
+                            "the score comes from the answer text, but a grader should look.")
         if self._tampered:
             s.review.append("Code in this submission changed instructor files during grading "
                             f"(restored): {', '.join(self._tampered[:5])}.")

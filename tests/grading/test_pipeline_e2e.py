@@ -97,6 +97,7 @@ def graded(tmp_path_factory, grading_kit):
                                                                           _delete("answer_1-check")(nb))),
         "renamed-metadata": dict(answers=strong, mutate=_rename("choice_2")),
         "loop": dict(answers={**honest_partial, "choice_2": Raw('choice_2 = "B"\nwhile True:\n    pass\n')}),
+        "kernel-killer": dict(answers={**honest_partial, "multi_3": Raw('multi_3 = "A, B, D"\nimport os\nos._exit(1)\n')}),
         "huge": dict(answers={**honest_partial,
                               "multi_3": Raw('multi_3 = "A, B, D"\nfor i in range(200000):\n    print("x" * 80)\n')}),
         "stderr": dict(answers={**honest_partial, "choice_2": Raw(
@@ -228,12 +229,14 @@ def test_loop_huge_output_and_stderr_do_not_change_scores(graded, grading_kit):
     course, _, _ = graded
     kit = grading_kit
     partial = {k: v["score"] for k, v in _g(kit, course, "partial").items()}
-    for student in ("loop", "huge", "stderr"):
+    for student in ("loop", "huge", "stderr", "kernel-killer"):
         assert {k: v["score"] for k, v in _g(kit, course, student).items()} == partial, student
     size = (course.root / "autograded" / "huge" / A / f"{A}.ipynb").stat().st_size
     assert size < 500_000
     side = kit.review_sidecar(course, A, "loop")[A]
     assert "choice_2-check" in side["needs_review"]  # code next to the answer is shown to a person
+    side = kit.review_sidecar(course, A, "kernel-killer")[A]
+    assert "stopped the kernel" in " ".join(side["items"]["match_4-check"]["review_reasons"])
 
 
 @pytest.mark.parametrize("cheat", ["cheat-redefine", "cheat-min", "cheat-kernel", "cheat-code-answer",
