@@ -137,3 +137,21 @@ def test_score_answer_clamps_and_never_raises():
     s = score_answer({"id": "answer_1", "kind": "reflection", "question": "frame.why-not-friends"},
                      Extracted("answer_1", True, ["not", "text"]), 4)
     assert s.points == 0 and s.review
+
+
+def test_config_wires_scoring_outside_the_kernel():
+    from course.grading.gradebook import load_config
+
+    cfg = load_config(REPO / "grading")
+    auto = [str(p) for p in cfg.Autograde.autograde_preprocessors]
+    names = [p.rsplit(".", 1)[-1] for p in auto]
+    assert names.index("GuardFiles") < names.index("SafeExecute") < names.index("CheckFiles") \
+        < names.index("ScoreFromSource") < names.index("SaveAutoGrades") < names.index("RecordReview")
+    assert names.index("LimitOutput") < names.index("ScoreFromSource")
+    assert "course.grading.pipeline.RestoreCells" in [str(p) for p in cfg.Autograde.sanitize_preprocessors]
+    assert "nbgrader.preprocessors.ClearHiddenTests" in [str(p) for p in cfg.GenerateFeedback.preprocessors]
+    assert cfg.OverwriteCells.add_missing_cells is True
+    assert 0 < cfg.Execute.timeout <= 30
+    root = Path(cfg.CourseDirectory.root)
+    assert root == REPO / "grading" and Path(cfg.Exchange.root).parent == root
+    assert cfg.ClearSolutions.code_stub == {"python": ""}
