@@ -18,6 +18,7 @@ c.CourseDirectory.root = _here
 # machines; keep it inside the course root for single-machine use.
 c.Exchange.root = os.path.join(_here, "exchange")
 c.Exchange.cache = os.path.join(_here, "exchange", ".cache")
+os.makedirs(c.Exchange.cache, exist_ok=True)  # nbgrader refuses a missing exchange folder
 
 # --- the released notebook ------------------------------------------------------------------
 # Answer cells keep their template line (answer_1 = """ """) above the solution block, so the

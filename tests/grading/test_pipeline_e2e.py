@@ -299,6 +299,9 @@ def test_commands_review_feedback_generate(graded, capsys):
     assert "solution text" in capsys.readouterr().out
     assert not list((course.root / "feedback" / "strong").rglob("*.html"))
     assert main(["generate", A, "--root", root]) == 0
+    res = course.api.release_assignment(A)  # the course-local exchange is writable out of the box
+    assert res["success"], res.get("error")
+    assert (course.root / "exchange" / "therapeutic-relationship" / "outbound" / A / f"{A}.ipynb").exists()
     assert main(["review", "m9_nothing", "--root", root]) == 2  # a plain error, not a traceback
 
 
