@@ -104,7 +104,10 @@ def code_digest() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for base in (REPO / "course", REPO / "grading" / "rubrics", REPO / "grading" / "nbgrader_config.py"):
+    for base in (REPO / "course" / "grading", REPO / "course" / "rubric.py", REPO / "course" / "rubric_text.py",
+                 REPO / "course" / "content", REPO / "grading" / "rubrics", REPO / "grading" / "nbgrader_config.py"):
+        if not base.exists():
+            continue
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file()
                                                       and p.suffix in (".py", ".yml", ".yaml", ".json"))
         for p in files:

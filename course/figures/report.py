@@ -43,7 +43,7 @@ def score_histogram(dist: dict, max_total: float, path: Path, title: str = "Tota
 def item_chart(names: list[str], stats: list[dict], path: Path) -> Path:
     plt = _plt()
     n = max(1, len(names))
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * n + 1.4), dpi=110)
+    fig, ax = plt.subplots(figsize=(6.4, 0.45 * n + 2.0), dpi=110)
     ys = list(range(len(names)))[::-1]
     diff = [s["difficulty"] if s["difficulty"] is not None else 0 for s in stats]
     disc = [s["discrimination"] for s in stats]
@@ -59,7 +59,7 @@ def item_chart(names: list[str], stats: list[dict], path: Path) -> Path:
     ax.set_xlim(-1, 1.05)
     ax.set_xlabel("value (dotted line: discrimination 0.2)")
     ax.set_title("Items: difficulty and discrimination")
-    ax.legend(loc="lower left", fontsize="small", frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize="small", frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(path)
@@ -70,14 +70,14 @@ def item_chart(names: list[str], stats: list[dict], path: Path) -> Path:
 def concept_chart(coverage: list, path: Path, limit: int = 15) -> Path:
     plt = _plt()
     rows = coverage[:limit]
-    fig, ax = plt.subplots(figsize=(6.4, 0.42 * max(1, len(rows)) + 1.4), dpi=110)
+    fig, ax = plt.subplots(figsize=(7.5, 0.42 * max(1, len(rows)) + 1.4), dpi=110)
     ys = list(range(len(rows)))[::-1]
     ax.barh(ys, [100 * c.miss_rate for c in rows], color=ORANGE, height=0.6)
     for y, c in zip(ys, rows):
-        ax.text(100 * c.miss_rate + 1, y, f"{c.missing}/{c.found + c.missing}", va="center", fontsize="small")
+        ax.text(100 * c.miss_rate + 1, y, f"{c.missing} of {c.found + c.missing}", va="center", fontsize="small")
     ax.set_yticks(ys)
     ax.set_yticklabels([f"{c.concept} ({c.question})" for c in rows], fontsize="small")
-    ax.set_xlim(0, 110)
+    ax.set_xlim(0, 120)
     ax.set_xlabel("reflections missing the concept (%)")
     ax.set_title("Concepts the cohort missed most")
     ax.spines[["top", "right"]].set_visible(False)

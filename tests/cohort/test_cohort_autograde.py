@@ -121,3 +121,23 @@ def test_cli_prints_progress_and_summary(course, capsys):
     rc = main(["autograde", A, "--root", str(course), "--student", "nobody"])
     assert rc == 2
     assert "No submission of ps1 for: nobody" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(course):
+    seen = []
+
+    def interrupt(kind, info):
+        if kind == "result":
+            seen.append(info["result"].student)
+            raise KeyboardInterrupt  # what Ctrl-C does in the parent
+
+    with pytest.raises(KeyboardInterrupt):
+        autograde_cohort(A, root=course, jobs=2, on_event=interrupt)
+    assert len(seen) == 1
+    todo, skip = plan(course, A)
+    assert skip == seen and len(todo) == 5  # the merged student is kept, nobody else is half-done
+    leftovers = [p for p in (course / "autograded").rglob(".ps1.*")]
+    assert leftovers == []
+    rest = autograde_cohort(A, root=course, jobs=2)
+    assert sorted(r.student for r in rest.graded) == sorted(todo)
+    assert _scores(course) == EXPECTED
