@@ -35,7 +35,8 @@ from course.grading import gradebook as gbmod
 
 SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
 HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
-INTERNAL_KEYS = {"patterns", "partial", "terms", "topic_terms", "checks", "weight", "cap", "penalty"}
+INTERNAL_KEYS = {"patterns", "partial", "terms", "topic_terms", "checks", "weight", "cap", "penalty",
+                 "referents", "key_terms", "unless"}
 PUBLIC_KEYS = {"prompt", "title", "label", "feedback", "feedback_found", "feedback_missing", "question", "module"}
 MIN_LEN = 12
 
