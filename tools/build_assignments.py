@@ -1,0 +1,204 @@
+"""Regenerate the graded notebooks and their answer keys from one content file.
+
+    python tools/build_assignments.py            # rewrites grading/source/<a>/<a>.ipynb and
+                                                 # grading/rubrics/items/<a>.yml
+    python tools/build_assignments.py --out DIR  # writes the same tree under DIR (used by the
+                                                 # test that keeps committed files in step)
+
+The notebook and its answer key are written together so that item ids, points and options can
+never drift apart. The anchor reflection's prompt comes from grading/rubrics/reflections/.
+Edit tools/assignment_content.py, run this, and commit both the content and the outputs.
+"""
+import argparse
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from assignment_content import ASSIGNMENTS  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO
+
+def md(src, gid=None):
+    c = nbformat.v4.new_markdown_cell(src)
+    if gid:
+        c.metadata["nbgrader"] = {"grade": False, "grade_id": gid, "locked": True, "schema_version": 3,
+                                  "solution": False, "task": False}
+    return c
+
+def answer_cell(src, gid):
+    c = nbformat.v4.new_code_cell(src)
+    c.metadata["nbgrader"] = {"grade": False, "grade_id": gid, "locked": False, "schema_version": 3,
+                              "solution": True, "task": False}
+    return c
+
+def check_cell(src, gid, points):
+    c = nbformat.v4.new_code_cell(src)
+    c.metadata["nbgrader"] = {"grade": True, "grade_id": gid, "locked": True, "points": points,
+                              "schema_version": 3, "solution": False, "task": False}
+    return c
+
+HIDDEN = ('### BEGIN HIDDEN TESTS\n'
+          '# The course grader replaces this result with the score it computes from your answer text.\n'
+          '0.0\n'
+          '### END HIDDEN TESTS')
+
+def q(s):  # a Python string literal
+    return json.dumps(s, ensure_ascii=False)
+
+def build(aid, a):
+    n = a["number"]
+    cells = []
+    rubric = yaml.safe_load((REPO / "grading/rubrics/reflections" / f"{a['question']}.yml").read_text())
+    total = 4 + sum(it["points"] for it in a["items"])
+    cells.append(md(textwrap.dedent(f"""\
+        # Graded assignment {n}: {a['title']}
+
+        **How to answer (no programming needed).** This notebook has {1 + len(a['items'])} questions worth {total} points.
+        Under each question there is a grey **answer cell**. Type your answer in it exactly where it says, then press
+        **Shift+Enter** to run the cell, and run the **self-check** cell below it.
+
+        * For the written reflection: **type between the triple quotes `\"\"\"` and do not delete the quotes.**
+        * For letter questions: type the letter(s) **between the quotes**, as each answer cell shows.
+        * Do not rename the answer (`answer_1`, `choice_2`, ...) and do not add other code to answer cells.
+        * The self-check only tells you whether your answer is in a form the grader can read. Your grade is worked
+          out after you submit, from what you typed, and a person reads any answer the automatic scorer is unsure about.
+        * The reflection asks about a counselor in a case, never about your own history.
+        * **A red error box after running an answer cell** (it may say `SyntaxError`) means a quotation mark was
+          deleted or one was added inside your text. Put the template back as it was: the name, `=`, three quotes,
+          your text, three quotes. Your typed text is still there; nothing is lost.
+
+        When you are done: save (Ctrl+S or Cmd+S) and submit.""")
+        + (f"\n\n*Content note: {a['content_note']}*" if a.get("content_note") else ""), gid="instructions"))
+    # --- item 1: the anchor reflection
+    cells.append(md(f"## Question 1 (4 points): reflection\n\n{rubric['prompt']}", gid="question_1"))
+    cells.append(answer_cell(
+        '# Type your reflection between the triple quotes. Do not delete the quotes.\n'
+        'answer_1 = """\n\n"""\n'
+        '### BEGIN SOLUTION\n'
+        f'answer_1 = """\n{a["model"]}\n"""\n'
+        '### END SOLUTION', "answer_1"))
+    cells.append(check_cell(
+        '# Self-check for question 1 (it does not grade you).\n'
+        'try:\n'
+        '    _words = len(str(answer_1).split())\n'
+        'except NameError:\n'
+        '    _words = None\n'
+        'if _words is None:\n'
+        '    print("Question 1: run the answer cell above first (click it, then Shift+Enter). If it shows a red error box, check that the three quotes at the start and the end of your text are still there.")\n'
+        'elif _words == 0:\n'
+        '    print("Question 1: no reflection yet. Type it between the triple quotes above.")\n'
+        'else:\n'
+        '    print(f"Question 1: your reflection has {_words} words (aim for about 100 to 250). It will be read after you submit.")\n'
+        + HIDDEN, "answer_1-check", 4))
+    keyed = []
+    keyed.append({"id": "answer_1", "kind": "reflection", "question": a["question"], "points": 4})
+    for it in a["items"]:
+        num = it["id"].split("_")[1]
+        kind, var = it["kind"], it["id"]
+        head = f"## Question {num} ({it['points']} point{'s' if it['points'] != 1 else ''})\n\n{it['prompt']}\n\n"
+        if kind in ("single", "multiple"):
+            body = "\n".join(f"* **{k}.** {v}" for k, v in it["options"].items())
+            letters = list(it["options"])
+        elif kind == "matching":
+            body = "\n".join(f"* **{k}.** {v}" for k, v in it["statements"].items())
+            body += "\n\nChoose from: " + ", ".join(f"`{c}`" for c in it["categories"]) + "."
+        else:
+            body = "\n".join(f"* **{k}.** {v}" for k, v in it["steps"].items())
+            letters = list(it["steps"])
+        cells.append(md(head + body, gid=f"question_{num}"))
+        if kind == "single":
+            ex = next(l for l in letters if l != it["answer"])
+            tmpl = (f'# Type ONE letter between the quotes, for example: {var} = "{ex}"\n{var} = ""\n')
+            sol = f'{var} = {q(it["answer"])}\n'
+            check = (f'_ans = str(globals().get("{var}", "")).strip().upper()\n'
+                     f'if _ans in {q("".join(letters))} and len(_ans) == 1:\n'
+                     f'    print("Question {num}: answer recorded ({{}}).".format(_ans))\n'
+                     f'else:\n'
+                     f'    print("Question {num}: type one letter from {letters[0]} to {letters[-1]} between the quotes, then run the cell.")\n')
+        elif kind == "multiple":
+            ex = ", ".join(l for l in letters[-2:])
+            assert sorted(letters[-2:]) != sorted(it["answer"])
+            tmpl = (f'# Type the letters of EVERY option that applies, separated by commas, for example: {var} = "{ex}"\n{var} = ""\n')
+            sol = f'{var} = {q(", ".join(it["answer"]))}\n'
+            check = (f'_ans = [x.strip().upper() for x in str(globals().get("{var}", "")).replace(";", ",").split(",") if x.strip()]\n'
+                     f'if _ans and all(x in {q("".join(letters))} and len(x) == 1 for x in _ans):\n'
+                     f'    print("Question {num}: answer recorded ({{}}).".format(", ".join(_ans)))\n'
+                     f'else:\n'
+                     f'    print("Question {num}: type letters from {letters[0]} to {letters[-1]}, separated by commas, between the quotes.")\n')
+        elif kind == "matching":
+            keys = list(it["statements"])
+            exk = keys[-1]
+            exc = next(c for c in it["categories"] if c != it["answer"][exk])
+            tmpl = (f'# After each letter, type one of the choices between the quotes, for example "{exk}": "{exc}"\n'
+                    f'{var} = {{' + ", ".join(f'"{k}": ""' for k in keys) + '}\n')
+            sol = f'{var} = {{' + ", ".join(f'"{k}": {q(v)}' for k, v in it["answer"].items()) + '}\n'
+            cats = [c.lower().replace(" ", "").replace("-", "") for c in it["categories"]]
+            check = (f'_ans = globals().get("{var}", {{}})\n'
+                     f'_ok = {cats!r}\n'
+                     f'_bad = [k for k in {keys!r} if not isinstance(_ans, dict) or str(_ans.get(k, "")).lower().replace(" ", "").replace("-", "") not in _ok]\n'
+                     f'if not _bad:\n'
+                     f'    print("Question {num}: every statement has one of the choices.")\n'
+                     f'else:\n'
+                     f'    print("Question {num}: still to match, or not one of the choices: " + ", ".join(_bad))\n')
+        else:
+            assert list(reversed(letters)) != it["answer"]
+            tmpl = (f'# Type ALL the step letters in your order, separated by commas, for example: {var} = "{", ".join(reversed(letters))}"\n{var} = ""\n')
+            sol = f'{var} = {q(", ".join(it["answer"]))}\n'
+            check = (f'_ans = [x.strip().upper() for x in str(globals().get("{var}", "")).split(",") if x.strip()]\n'
+                     f'if sorted(_ans) == {sorted(letters)!r}:\n'
+                     f'    print("Question {num}: answer recorded ({{}}).".format(", ".join(_ans)))\n'
+                     f'else:\n'
+                     f'    print("Question {num}: use each of the letters {", ".join(letters)} exactly once, separated by commas.")\n')
+        cells.append(answer_cell(tmpl + "### BEGIN SOLUTION\n" + sol + "### END SOLUTION", var))
+        cells.append(check_cell(f"# Self-check for question {num} (it only checks the form of your answer).\n" + check + HIDDEN,
+                                f"{var}-check", it["points"]))
+        entry = {"id": var, "kind": kind, "points": it["points"]}
+        if kind in ("single", "multiple"):
+            entry["options"] = letters
+        if kind == "ordering":
+            entry["steps"] = letters
+        if kind == "matching":
+            entry["categories"] = it["categories"]
+        entry["answer"] = it["answer"]
+        entry["concepts"] = it.get("concepts", [])
+        if it.get("codes"):
+            entry["codes"] = it["codes"]
+        keyed.append(entry)
+    cells.append(md("## Before you submit\n\nRun every cell once more from the top (menu **Run > Run All Cells**) and check that each "
+                    "self-check says your answer is recorded. Then save the notebook and submit it.", gid="closing"))
+    for c in cells:  # stable cell ids, so regenerating does not churn the diff
+        c.id = c.metadata["nbgrader"]["grade_id"].replace("_", "-")
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    out = OUT / "grading/source" / aid / f"{aid}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.validate(nb)
+    nbformat.write(nb, str(out))
+    key = {"assignment": aid, "notebook": aid, "module": a["module"], "items": keyed}
+    head = ("# Answer key for " + aid + " (instructor material: never released).\n"
+            "# Format and scoring rules: course/grading/items.py. Generated with the assignment notebook;\n"
+            "# keep ids and points in step with grading/source/" + aid + "/" + aid + ".ipynb.\n")
+    ky = OUT / "grading/rubrics/items" / f"{aid}.yml"
+    ky.parent.mkdir(parents=True, exist_ok=True)
+    ky.write_text(head + yaml.safe_dump(key, sort_keys=False, allow_unicode=True, width=100))
+    print("wrote", out, ky)
+
+def main(argv=None) -> int:
+    global OUT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO, help="root to write under (default: the repository)")
+    OUT = parser.parse_args(argv).out
+    for aid, a in ASSIGNMENTS.items():
+        build(aid, a)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
