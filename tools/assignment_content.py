@@ -14,16 +14,17 @@ ASSIGNMENTS = {
         "Jordan can first receive the request warmly, because it says something true: Priya has let "
         "herself be known here, which is hard for someone with social anxiety. Jordan might say: \"I'm "
         "really glad you feel known in here, and I can hear how lonely the city has been. I won't meet "
-        "you for lunch, and that's not because you're not likeable. Can we talk about what it was like "
-        "to ask?\" Then Jordan explores the meaning of the request rather than simply refusing.\n\n"
+        "you for lunch, and that isn't a judgment of you; it's how I keep this hour yours. Can we talk "
+        "about what it was like to ask?\"\n\n"
         "The therapeutic frame protects Priya. The relationship is deliberately asymmetrical: the hour, "
         "the attention and the confidentiality are for her, and Jordan's own needs are met elsewhere. A "
         "friendship is mutual, so it would change the roles, add a dual relationship, and put Jordan's "
         "objectivity and the working alliance at risk. Jordan also holds more power, so Priya could find "
-        "it hard to say no later. Jordan's answer fits the codes: the APA Ethical Principles of Psychologists "
-        "and Code of Conduct (2002, amended effective June 1, 2010, and January 1, 2017), 3.05(a), and the NASW "
-        "Code of Ethics (2017, amended 2021), 1.06(c), both ask practitioners to avoid a second relationship "
-        "with a client that could cloud objectivity or risk exploitation or harm.\n\n"
+        "it hard to say no later. Jordan's answer fits the codes: the APA Ethical Principles of Psychologists and Code "
+        "of Conduct (2002, amended effective June 1, 2010, and January 1, 2017), 3.05(a), treats a second "
+        "relationship with a client as unethical when it could impair objectivity or risk exploitation or "
+        "harm, and the NASW Code of Ethics (2017, amended 2021), 1.06(c), asks practitioners to avoid dual "
+        "relationships that risk exploitation or harm.\n\n"
         "Finally, Jordan can treat the wish as material: what Priya finds here (being understood) is "
         "something counseling can help her build in friendships outside, so the boundary supports her "
         "goals rather than rejecting her."),
@@ -47,9 +48,9 @@ ASSIGNMENTS = {
              concepts=["transference", "countertransference", "boundary-crossing", "boundary-violation"],
              prompt="Match each situation to the best description: **transference**, **countertransference**, **boundary crossing** or **boundary violation**.",
              statements={"a": "A client who grew up with a critical father is sure her counselor is disappointed in her, though nothing the counselor has said or done suggests it.",
-                         "b": "A counselor notices dread before sessions with a client who reminds him of a former partner, and has started ending those sessions early.",
+                         "b": "A counselor notices a knot of dread before sessions with a client whose laugh reminds him of a former partner, although the client has done nothing to provoke it.",
                          "c": "At a client's request, a counselor briefly attends the client's graduation ceremony, after discussing it with the client and with a supervisor and noting it in the record.",
-                         "d": "A counselor hires a current client to do paid renovation work on the counselor's house."},
+                         "d": "A counselor hires a current client, who is short of money, to renovate the counselor's house at a low rate, and complains about the work during the client's sessions."},
              categories=CATS4,
              answer={"a": "transference", "b": "countertransference", "c": "boundary crossing", "d": "boundary violation"}),
     ]),
@@ -88,13 +89,13 @@ ASSIGNMENTS = {
                       "E": "\"What would it mean to you if I said yes? And if I said no?\""},
              answer=["A", "C", "E"]),
         dict(id="order_4", kind="ordering", points=2, concepts=["transference", "exploration"],
-             prompt="Put these steps for working with a repeated transference question in a sensible **order**.",
+             prompt="Put these steps for working with a repeated transference question in a sensible **order**. Partial credit is given for each pair of steps in the right relative order.",
              steps={"A": "Explore what the question means to the client right now, in the session.",
                     "B": "Notice your own pull (for example, to reassure quickly) before answering.",
-                    "C": "Return to the pattern in later sessions as material for the work.",
+                    "C": "In the following sessions, notice the pattern together each time it returns, as material for the work.",
                     "D": "Acknowledge the question warmly, without brushing it aside.",
-                    "E": "When the client seems ready, tentatively link the pattern to earlier relationships."},
-             answer=["B", "D", "A", "E", "C"]),
+                    "E": "Once the pattern is familiar to you both and the client seems ready, tentatively wonder aloud whether it echoes earlier relationships."},
+             answer=["B", "D", "A", "C", "E"]),
     ]),
 "m3_countertransference": dict(
     module="countertransference", number=3, title="Countertransference",
@@ -108,9 +109,9 @@ ASSIGNMENTS = {
         "Before acting, Sam should take this to supervision or consultation, reflect on the link with "
         "the brother, and separate what belongs to Tyler from what belongs to Sam. Personal therapy may "
         "help if the pattern keeps recurring. Asking for a transfer because Sam dislikes Tyler would "
-        "not be sound: the ACA Code of Ethics (2014), A.11.b, rules out referral based only on the "
-        "counselor's personal values, and a referral should rest on competence or impairment after "
-        "consultation, not on irritation.\n\n"
+        "not be sound: the ACA Code of Ethics (2014), A.11.b, rules out referring a client solely "
+        "because of the counselor's personally held values, attitudes, beliefs and behaviors, and a "
+        "referral should rest on competence or impairment, decided after consultation, not on irritation.\n\n"
         "In session, Sam can repair the rupture: acknowledge the sharp reply without blaming Tyler "
         "(\"Last week I answered you more sharply than I meant to\"), and get curious about Tyler's "
         "dismissiveness, which may be how he protects himself. Used this way, Sam's reaction becomes "
@@ -135,15 +136,16 @@ ASSIGNMENTS = {
         dict(id="match_4", kind="matching", points=2,
              concepts=["transference", "countertransference", "boundary-crossing", "boundary-violation"],
              prompt="Match each situation to the best description: **transference**, **countertransference**, **boundary crossing** or **boundary violation**.",
-             statements={"a": "A counselor feels unusually protective of a young client who resembles her younger brother, and keeps letting sessions run over time.",
-                         "b": "After the counselor moves one session, a client says angrily that the counselor \"doesn't care, just like everyone else\".",
-                         "c": "A counselor accepts a small hand-drawn card from a child client at their last session.",
-                         "d": "A counselor begins meeting a current client for drinks after sessions."},
+             statements={"a": "A counselor feels unusually protective of a young client who resembles her younger brother, and catches herself wanting to rescue him from decisions he is able to make himself.",
+                         "b": "The counselor gives two weeks' notice that one session must move and offers another time; the client says angrily that the counselor \"doesn't care, just like everyone else\".",
+                         "c": "At their last session, a counselor accepts a small hand-drawn card from a child client, thanks her, and uses it to talk about saying goodbye.",
+                         "d": "A counselor begins meeting a current client for drinks after sessions and leans on the client for support with his own problems."},
              categories=CATS4,
              answer={"a": "countertransference", "b": "transference", "c": "boundary crossing", "d": "boundary violation"}),
     ]),
 "m4_power": dict(
     module="power", number=4, title="Power and boundaries: crossings, violations and dual relationships",
+    content_note="Question 1 touches a client's depression after her husband's stroke.",
     question="power.dual-relationship",
     model=(
         "Robin holds more power in this relationship than Esperanza does, and she is depressed and "
@@ -179,11 +181,12 @@ ASSIGNMENTS = {
                       "E": "End counseling at once, without a referral, to avoid any overlap."},
              answer=["A", "B", "C"]),
         dict(id="order_4", kind="ordering", points=2, concepts=["consultation", "documentation"],
-             prompt="Put these steps of an **ethical decision** in a sensible order.",
+             prompt=("Put these steps of an **ethical decision** in the order of the ACA's *Practitioner's Guide to Ethical "
+                     "Decision Making* (Forester-Miller & Davis), one widely used model. Partial credit is given for each pair of steps in the right relative order."),
              steps={"A": "Consult a colleague or supervisor.",
                     "B": "Choose a course of action, act, and document the decision and the reasoning.",
                     "C": "Identify the problem and who could be affected.",
-                    "D": "Generate options and weigh the likely consequences of each for the client.",
+                    "D": "Generate options and weigh the likely consequences of each for everyone involved.",
                     "E": "Look up what the relevant ethics codes and laws say."},
              answer=["C", "E", "A", "D", "B"]),
     ]),
@@ -226,11 +229,11 @@ ASSIGNMENTS = {
              categories=["ACA", "APA", "NASW", "BACP"],
              answer={"a": "ACA", "b": "APA", "c": "NASW", "d": "BACP"}),
         dict(id="order_4", kind="ordering", points=2, concepts=["termination-process"],
-             prompt="Put these parts of a **planned termination** in a sensible order.",
+             prompt="Put these parts of a **planned termination** in a sensible order. Partial credit is given for each pair of steps in the right relative order.",
              steps={"A": "Over the remaining sessions, review progress with the client, what helped, and how the client feels about ending.",
                     "B": "In the last session, say goodbye and make clear how the client could return.",
                     "C": "Raise the ending well before the last session, so there is time to work with it.",
-                    "D": "Plan together for afterwards: warning signs, resources and any referral needed."},
+                    "D": "Building on that review, plan together for afterwards: warning signs, resources and any referral needed."},
              answer=["C", "A", "D", "B"]),
     ]),
 }
