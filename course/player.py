@@ -61,9 +61,11 @@ def play(ref: str, mode: str = "solo") -> "VignettePlayer":
     mode="discussion": a seminar view with every choice lettered for a vote and a reveal of
     every consequence side by side.
     """
-    if mode not in MODES:
-        raise CourseError(f"There is no player mode called '{mode}'.",
-                          hint='Use mode="solo" (the default) or mode="discussion".')
+    wanted = mode.strip().lower() if isinstance(mode, str) else mode
+    if wanted not in MODES:
+        raise CourseError(f"There is no player mode called {mode!r}.",
+                          hint='Use mode="solo" (the default) or mode="discussion", in quotes.')
+    mode = wanted
     vignette = load_vignette(ref)
     return VignettePlayer(vignette, mode=mode)
 
@@ -252,6 +254,10 @@ class VignettePlayer(widgets.VBox):
             self._set_choices(scene, value=index, disabled=True)
             self.feedback.value = self._feedback_html(choice)
             self.continue_button.description = "See how it ends" if w.is_ending else "Continue"
+            # the quality is also in the button's description, so a screen reader hears it with
+            # the focus that moves here, even where the live region is not announced
+            self.continue_button.tooltip = (f"{QUALITY_STYLE[choice.quality][1]} response. "
+                                            + ("See how it ends." if w.is_ending else "See what happens next."))
             body = [self.transcript, self.inner, self.choices, self.feedback, self.continue_button]
         elif w.is_ending:
             self.transcript.value = self._transcript_html(w.scene)
@@ -311,7 +317,9 @@ class VignettePlayer(widgets.VBox):
                 + f'<br>Leads to {_e(where)}</div>')))
             btn = widgets.Button(description=f"Follow {LETTERS[i]}", tooltip=f"Continue the scene with choice {LETTERS[i]}")
             btn.add_class("vignette-follow")
-            btn.on_click(lambda _b, i=i: self.follow(i))
+            # bound to this scene: a second click that arrives after the class has moved on
+            # (a double click) must not follow choice i of the next scene too
+            btn.on_click(lambda _b, i=i, at=scene.id, n=len(self.walk.path): self._on_follow(i, at, n))
             self.follow_buttons.append(btn)
             card = widgets.VBox([html_, btn])
             card.add_class("vp-card")
@@ -358,6 +366,8 @@ class VignettePlayer(widgets.VBox):
         self._focus_after_move()
 
     def _on_restart(self, _button=None) -> None:
+        if not self.walk.can_go_back and self.pending is None:
+            return  # already at the start (e.g. the second click of a double click)
         self.walk.restart()
         self.pending = None
         self.revealed = False
@@ -365,6 +375,11 @@ class VignettePlayer(widgets.VBox):
         self._record("vignette.restart")
         self._render()
         self._focus_after_move()
+
+    def _on_follow(self, index: int, scene_id: str, depth: int) -> None:
+        if self.walk.current != scene_id or len(self.walk.path) != depth:
+            return  # a stale button from a scene the class has already left
+        self.follow(index)
 
     def _on_reveal(self, _button=None) -> None:
         self.revealed = not self.revealed
@@ -381,6 +396,9 @@ class VignettePlayer(widgets.VBox):
     # ------------------------------------------------------------------ a small API (tests, scripts)
     def choose(self, index: int) -> None:
         """Solo: select choice `index` and press "Say this"."""
+        n = len(self.walk.scene.choices)
+        if self.walk.is_ending or not isinstance(index, int) or not 0 <= index < n:
+            self.walk.choose(index)  # raises the plain CourseError for this case
         self.choices.value = index
         self.say.click()
 

@@ -205,7 +205,8 @@ class ProgressStore:
         except StoreUnavailable:
             raise
         except sqlite3.OperationalError as exc:
-            if _is_readonly_problem(exc):
+            if _is_readonly_problem(exc) or _is_disk_problem(exc):
+                # the file is fine; the disk is not: never move a good store aside for this
                 raise StoreUnavailable(str(exc)) from None
             if _is_busy(exc):
                 raise
@@ -335,17 +336,30 @@ class ProgressStore:
 
     def count(self) -> int:
         with self._lock:
-            return int(self._connection().execute("SELECT COUNT(*) FROM events").fetchone()[0]) + len(self._pending)
+            try:
+                n = int(self._connection().execute("SELECT COUNT(*) FROM events").fetchone()[0])
+            except (sqlite3.Error, StoreUnavailable, OSError):
+                return len(self.events())   # says once, in plain words, that the file could not be read
+            return n + len(self._pending)
 
     # -- the learner's control
     def forget(self) -> int:
         """Erase every record (and any set-aside copies). Returns how many records were erased."""
         with self._lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE")
-            n = int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
-            conn.execute("DELETE FROM events")
-            conn.execute("COMMIT")
+            try:
+                conn = self._connection()
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    n = int(conn.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+                    conn.execute("DELETE FROM events")
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except (sqlite3.Error, StoreUnavailable, OSError) as exc:
+                raise CourseError(f"Your progress could not be erased just now ({exc}); nothing was changed.",
+                                  hint="Close other notebooks of this course and try again.") from None
             n += len(self._pending)
             self._pending.clear()
             try:
@@ -368,6 +382,11 @@ class _Unreadable(Exception):
 def _is_readonly_problem(exc: BaseException) -> bool:
     msg = str(exc).lower()
     return "readonly" in msg or "read-only" in msg or "unable to open database" in msg
+
+
+def _is_disk_problem(exc: BaseException) -> bool:
+    msg = str(exc).lower()
+    return "full" in msg or "disk i/o" in msg or "out of memory" in msg
 
 
 def _is_busy(exc: BaseException) -> bool:
@@ -418,9 +437,14 @@ def default_recorder() -> ProgressStore | SessionRecorder:
                 rec = SessionRecorder(str(exc))
         if isinstance(rec, SessionRecorder):
             where = f" ({folder})" if folder else ""
-            _notify("memory-only",
-                    f"Your progress cannot be saved on this computer{where}, so it is kept only until "
-                    f"this notebook closes; set {ENV_VAR} to a folder you can write to if you want it kept.")
+            if "full" in rec.reason.lower():
+                _notify("memory-only",
+                        f"Your progress cannot be saved because the disk is full{where}, so it is kept only "
+                        "until this notebook closes; free some space and restart the kernel to save it again.")
+            else:
+                _notify("memory-only",
+                        f"Your progress cannot be saved on this computer{where}, so it is kept only until "
+                        f"this notebook closes; set {ENV_VAR} to a folder you can write to if you want it kept.")
         _default, _default_key = rec, key
         return rec
 

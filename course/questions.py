@@ -26,7 +26,8 @@ from typing import Any, Iterable
 from course import paths
 from course.errors import CourseError
 from course.validation import Report
-from course.yamlio import YamlError, load_yaml
+from course.scenes import _shape, read_content_file
+from course.yamlio import YamlError
 
 KINDS = ("single", "multiple")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -151,9 +152,12 @@ def _check_tags(f, values, lines, kp, report: Report, known: set[str], what: str
                        f"add '{kp[-1]}: [...]' with at least one tag from {registry}")
         return ()
     if isinstance(values, str):
-        values = [values]
+        report.add(f, lines.near(kp), f"{label}: '{kp[-1]}' must be a list, but it is the text '{values}'",
+                   f"put it in square brackets: {kp[-1]}: [{values}]")
+        return ()
     if not isinstance(values, list):
-        report.add(f, lines.near(kp), f"{label}: '{kp[-1]}' must be a list", f"write it as {kp[-1]}: [a, b]")
+        report.add(f, lines.near(kp), f"{label}: '{kp[-1]}' must be a list, but it {_shape(values)}",
+                   f"write it as {kp[-1]}: [a, b]")
         return ()
     if required and not values:
         report.add(f, lines.near(kp), f"{label}: the {what} list is empty",
@@ -185,13 +189,13 @@ def _validate_one(f: Path, report: Report, seen_refs: dict[str, str],
                   known_concepts: set[str], known_codes: set[str], modules: list[str]) -> list[Question]:
     """Check one file; add every problem to `report`; return the questions that are sound."""
     try:
-        data, lines = load_yaml(f)
+        data, lines = read_content_file(f)
     except YamlError as exc:
         report.add(exc.path, exc.line, exc.message, "fix the YAML syntax, then run course validate again")
         return []
     report.count("question files")
     if not isinstance(data, dict):
-        report.add(f, 1, "a question file must be a mapping with 'module:' and 'questions:'",
+        report.add(f, 1, f"a question file must be a block with 'module:' and 'questions:', but this one {_shape(data)}",
                    "start the file with 'module: <module id>' and a 'questions:' list")
         return []
     for key in data:
@@ -247,7 +251,10 @@ def _validate_one(f: Path, report: Report, seen_refs: dict[str, str],
             report.add(f, lines.near(kp + ("kind",)), f"{label}: kind is {kind!r}",
                        "use 'kind: single' (exactly one correct option) or 'kind: multiple' (tick all that apply)")
         for key in ("prompt", "explanation"):
-            if not isinstance(q.get(key), str) or not q.get(key).strip():
+            if q.get(key) is not None and not isinstance(q.get(key), str):
+                report.add(f, lines.near(kp + (key,)), f"{label}: '{key}' must be text, but it {_shape(q.get(key))}",
+                           f"put it in quotes: {key}: \"...\"")
+            elif not isinstance(q.get(key), str) or not q.get(key).strip():
                 report.add(f, lines.near(kp + (key,)), f"{label}: no {key}",
                            f"add '{key}: \"...\"'" + (" (the teaching point shown after any answer)" if key == "explanation" else ""))
         opts = q.get("options")
@@ -280,14 +287,17 @@ def _validate_one(f: Path, report: Report, seen_refs: dict[str, str],
                            "give each option its own letter")
             seen_opts.add(oid)
             olabel = f"{label}, option {oid or oi + 1}"
-            if not isinstance(o.get("text"), str) or not o.get("text").strip():
-                report.add(f, lines.near(okp + ("text",)), f"{olabel}: no text", "add 'text: \"...\"'")
+            for key, fix in (("text", "add 'text: \"...\"'"),
+                             ("feedback", "add 'feedback:' explaining why this option is right, "
+                                          "or why it is tempting but wrong")):
+                if o.get(key) is not None and not isinstance(o.get(key), str):
+                    report.add(f, lines.near(okp + (key,)), f"{olabel}: '{key}' must be text, but it {_shape(o.get(key))}",
+                               f"put it in quotes: {key}: \"...\"")
+                elif not isinstance(o.get(key), str) or not o.get(key).strip():
+                    report.add(f, lines.near(okp + (key,)), f"{olabel}: no {key}", fix)
             if not isinstance(o.get("correct"), bool):
                 report.add(f, lines.near(okp + ("correct",)), f"{olabel}: 'correct' is {o.get('correct')!r}",
                            "write 'correct: true' or 'correct: false'")
-            if not isinstance(o.get("feedback"), str) or not o.get("feedback").strip():
-                report.add(f, lines.near(okp + ("feedback",)), f"{olabel}: no feedback",
-                           "add 'feedback:' explaining why this option is right, or why it is tempting but wrong")
             options.append(Option(oid, str(o.get("text") or ""), o.get("correct") is True, str(o.get("feedback") or "")))
         n_correct = sum(1 for o in options if o.correct)
         if kind == "single" and opts and n_correct != 1:
@@ -341,11 +351,11 @@ def available_modules(questions_dir: Path | str | None = None) -> list[str]:
 
 def load_questions(module: str, questions_dir: Path | str | None = None) -> list[Question]:
     """All questions of `module`, in file order. CourseError if the file is missing or invalid."""
+    if not isinstance(module, str) or not ID_RE.match(module):
+        raise _no_module(str(module), questions_dir)
     f = _questions_dir(questions_dir) / f"{module}.yml"
     if not f.is_file():
-        have = available_modules(questions_dir)
-        raise CourseError(f"There are no self-check questions for '{module}'.",
-                          hint=f"Modules with questions: {', '.join(have) if have else 'none yet'}.")
+        raise _no_module(module, questions_dir)
     key = (str(f.resolve()), f.stat().st_mtime)
     if key in _cache:
         return list(_cache[key])
@@ -365,18 +375,45 @@ def load_questions(module: str, questions_dir: Path | str | None = None) -> list
     return list(qs)
 
 
+def normalize_ref(ref) -> str:
+    """Forgive the usual ways of mistyping a module or question id: case, spaces, quotes,
+    '/' for '.', '_' for '-', and a trailing '.yml'. A non-text ref is a CourseError."""
+    if not isinstance(ref, str):
+        raise CourseError(f"self_check() needs a module or question id in quotes, not {ref!r}.",
+                          hint='For example: self_check("frame") or self_check("frame.asymmetry").')
+    t = ref.strip().strip("'\"").strip().lower().replace("\\", "/").strip("/")
+    for suffix in (".yml", ".yaml"):
+        if t.endswith(suffix):
+            t = t[: -len(suffix)]
+    t = t.replace("/", ".").replace("_", "-").replace(" ", "-").strip(".")
+    if not t:
+        raise CourseError("No module or question was named.",
+                          hint='For example: self_check("frame") or self_check("frame.asymmetry").')
+    return t
+
+
+def _no_module(module: str, questions_dir) -> CourseError:
+    have = available_modules(questions_dir)
+    close = difflib.get_close_matches(module, have, n=1)
+    guess = f"Did you mean '{close[0]}'? " if close else ""
+    return CourseError(f"There are no self-check questions for '{module}'.",
+                       hint=f"{guess}Modules with questions: {', '.join(have) if have else 'none yet'}.")
+
+
 def get_question(ref: str, questions_dir: Path | str | None = None) -> Question:
     """One question by full id, e.g. 'frame.asymmetry'."""
-    module, _, qid = str(ref).partition(".")
-    if not qid:
+    module, _, qid = normalize_ref(ref).partition(".")
+    if not qid or not module:
         raise CourseError(f"'{ref}' is not a question id.",
                           hint="Question ids look like 'frame.asymmetry' (module, a dot, question).")
     qs = load_questions(module, questions_dir)
     for q in qs:
         if q.id == qid:
             return q
+    close = difflib.get_close_matches(qid, [q.id for q in qs], n=1)
+    guess = f"Did you mean '{module}.{close[0]}'? " if close else ""
     raise CourseError(f"Module '{module}' has no question '{qid}'.",
-                      hint=f"Its questions are: {', '.join(q.ref for q in qs)}.")
+                      hint=f"{guess}Its questions are: {', '.join(q.ref for q in qs)}.")
 
 
 # --------------------------------------------------------------------------- widget
@@ -499,6 +536,8 @@ class QuestionWidget:
 
     # -- actions
     def check(self) -> Result | None:
+        if self.result is not None:  # a double click: the first one already checked and recorded
+            return self.result
         chosen = self.selected()
         if not chosen:
             msg = "Choose an answer first." if self.question.kind == "single" else "Tick at least one answer first."
@@ -567,7 +606,7 @@ class SelfCheck:
 def self_check(ref: str, questions_dir: Path | str | None = None) -> SelfCheck:
     """Self-check questions as a widget: `self_check("frame")` for a module's questions,
     `self_check("frame.asymmetry")` for one."""
-    ref = str(ref).strip()
+    ref = normalize_ref(ref)
     if "." in ref:
         q = get_question(ref, questions_dir)
         return SelfCheck([q])

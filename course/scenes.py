@@ -217,29 +217,63 @@ def list_vignettes(root: Path | None = None) -> list[str]:
     return sorted(f"{p.parent.name}/{p.stem}" for p in root.glob("*/*.y*ml") if p.suffix in (".yml", ".yaml"))
 
 
+def _normalize_ref(text: str) -> str:
+    """Forgive the usual ways of mistyping a ref: case, spaces, '\\' or '.' for '/', '_' for '-',
+    a trailing .yml and surrounding quotes or slashes."""
+    t = text.strip().strip("'\"").strip().replace("\\", "/").strip("/")
+    for suffix in (".yml", ".yaml"):
+        if t.lower().endswith(suffix):
+            t = t[: -len(suffix)]
+    t = t.lower().replace("_", "-").replace(" ", "-")
+    if "/" not in t and "." in t:
+        t = t.replace(".", "/", 1)
+    return t
+
+
 def resolve(ref: str | Path) -> Path:
-    """The file behind a ref ("<module>/<id>") or a path; CourseError with guidance if none."""
-    if isinstance(ref, Path) or str(ref).endswith((".yml", ".yaml")):
-        p = Path(ref)
+    """The file behind a ref ("<module>/<id>") or a path; CourseError with guidance if none.
+
+    Forgiving about case, '_' for '-', '\\' or '.' for '/', a trailing '.yml' and a bare id
+    (when only one module has it); anything else gets a plain message with the closest match."""
+    if isinstance(ref, Path) or (isinstance(ref, str) and ref.strip().endswith((".yml", ".yaml"))):
+        p = Path(str(ref).strip())
         if p.is_file():
             return p
-        raise CourseError(f"There is no vignette file at '{ref}'.",
-                          hint="Check the path; it is relative to the folder the notebook or command runs in.")
-    text = str(ref).strip().strip("/")
+        if isinstance(ref, Path) or p.is_absolute() or str(ref).strip().startswith(".") or len(p.parts) > 2:
+            raise CourseError(f"There is no vignette file at '{ref}'.",
+                              hint="Check the path; it is relative to the folder the notebook or command runs in.")
     available = list_vignettes()
-    if "/" not in text:  # a bare id is enough when only one module has it
+    shown = ", ".join(available) or "none yet"
+    if not isinstance(ref, str):
+        raise CourseError(f"play() needs the vignette's name in quotes, not {ref!r}.",
+                          hint=f"For example: play(\"{available[0] if available else 'transference/are-you-tired-of-me'}\"). "
+                               f"Available: {shown}.")
+    text = _normalize_ref(ref)
+    if not text:
+        raise CourseError("No vignette was named.",
+                          hint=f"Put its name in quotes, as \"<module>/<id>\". Available: {shown}.")
+    if "/" not in text:
         matches = [r for r in available if r.split("/", 1)[1] == text]
-        if len(matches) == 1:
+        if len(matches) == 1:  # a bare id is enough when only one module has it
             text = matches[0]
-    for suffix in (".yml", ".yaml"):
-        p = paths.VIGNETTES_DIR / f"{text}{suffix}"
-        if "/" in text and p.is_file():
-            return p
-    close = difflib.get_close_matches(text, available, n=1)
+        else:
+            in_module = [r for r in available if r.split("/", 1)[0] == text]
+            if in_module:
+                raise CourseError(f"'{ref}' is a module; name one of its vignettes.",
+                                  hint=f"Its vignettes: {', '.join(in_module)}.")
+    if "/" in text and text in available:
+        for suffix in (".yml", ".yaml"):
+            p = paths.VIGNETTES_DIR / f"{text}{suffix}"
+            if p.is_file():
+                return p
+    close = difflib.get_close_matches(text, available, n=1) or difflib.get_close_matches(
+        text, [r.split("/", 1)[1] for r in available], n=1)
+    if close and "/" not in close[0]:
+        close = [r for r in available if r.endswith("/" + close[0])][:1]
     guess = f"Did you mean '{close[0]}'? " if close else ""
     raise CourseError(
         f"There is no vignette called '{ref}'.",
-        hint=f"{guess}Write it as \"<module>/<id>\"; available: {', '.join(available) or 'none yet'}.",
+        hint=f"{guess}Write it as \"<module>/<id>\"; available: {shown}.",
     )
 
 
@@ -266,6 +300,112 @@ def load_vignette(ref: str | Path) -> Vignette:
         )
     _CACHE[path] = (mtime, vignette)
     return vignette
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a content file safely (shared with course.questions)
+# --------------------------------------------------------------------------------------------
+MAX_BYTES = 1_000_000        # shipped files are 5-20 KB; a larger one is almost surely a mistake
+MAX_NODES = 200_000          # after aliases (*name) are expanded
+
+
+def _first_line_with(text: str, needle: str) -> int:
+    for n, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return n
+    return 1
+
+
+def _expanded_size(root) -> int:
+    """How many nodes the document has once every alias is expanded (memoised, so a
+    'billion laughs' document is measured without being expanded)."""
+    import yaml
+
+    memo: dict[int, int] = {}
+    order, stack, seen = [], [root], set()
+    while stack:                      # post-order without recursion (deep documents are fine)
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        order.append(node)
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for kv in node.value for v in kv)
+    for node in reversed(order):
+        kids = (node.value if isinstance(node, yaml.SequenceNode)
+                else [v for kv in node.value for v in kv] if isinstance(node, yaml.MappingNode) else [])
+        memo[id(node)] = min(1 + sum(memo.get(id(k), 1) for k in kids), 10 ** 12)
+    return memo.get(id(root), 1)
+
+
+def _bad_scalar_line(text: str) -> int:
+    """The line of the first value PyYAML cannot build (e.g. a date like 2020-13-45)."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return 1
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node, deep=True)
+            except Exception:
+                return node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for kv in node.value for v in kv)
+    return 1
+
+
+def read_content_file(path: Path | str):
+    """`load_yaml`, plus plain `YamlError`s (never a traceback) for what an author can do by
+    accident: a folder, a huge file, a self-referring or exploding alias, an unreadable value."""
+    import yaml
+
+    p = Path(path)
+    if p.is_dir():
+        raise YamlError(p, 1, "this is a folder, not a file")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise YamlError(p, 1, f"cannot read the file ({exc.strerror})") from None
+    if size > MAX_BYTES:
+        raise YamlError(p, 1, f"the file is {size / 1e6:.1f} MB, far larger than any course file "
+                              f"(they are 5-20 KB; the limit is {MAX_BYTES // 1000} KB); check that it is the right "
+                              "file, or split it")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlError(p, 1, "the file is not UTF-8 text; save it as UTF-8 "
+                              "(in most editors: Save As, Encoding: UTF-8)") from None
+    except OSError as exc:
+        raise YamlError(p, 1, f"cannot read the file ({exc.strerror})") from None
+    if "&" in text and "*" in text:   # anchors and aliases: check what they expand to first
+        try:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            root = None               # load_yaml reports the syntax error with its line
+        if root is not None and _expanded_size(root) > MAX_NODES:
+            raise YamlError(p, _first_line_with(text, "*"),
+                            "aliases (*name) make this file expand to millions of entries; "
+                            "write the content out instead of repeating it through anchors")
+    try:
+        return load_yaml(p)
+    except YamlError:
+        raise
+    except RecursionError:
+        raise YamlError(p, _first_line_with(text, "*"),
+                        "an anchor (&name) contains an alias to itself (*name), so it never ends; "
+                        "write the content out instead") from None
+    except Exception as exc:          # e.g. a date that does not exist: 2020-13-45
+        raise YamlError(p, _bad_scalar_line(text),
+                        f"a value cannot be read ({exc}); put it in quotes if it is meant as text") from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,6 +458,36 @@ def _text(value) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
+def _shape(value) -> str:
+    """What a value that should have been something else is, in an author's words."""
+    if value is None:
+        return "is empty"
+    if isinstance(value, bool):
+        return f"is {str(value).lower()} (YAML reads yes/no/on/off/true/false that way)"
+    if isinstance(value, (int, float)):
+        return f"is the number {value}"
+    if isinstance(value, list):
+        return "is a list"
+    if isinstance(value, dict):
+        return "is a block of fields"
+    if isinstance(value, str):
+        return "is blank" if not value.strip() else f"is '{value}'"
+    return f"is {value} (read as a {type(value).__name__})"
+
+
+def _missing_text(f, report: Report, line: int, where: str, field_: str, value, fix: str) -> bool:
+    """Report a field that must be text; True when it is fine. A missing field says so; a
+    number, date, list or yes/no says what it is and to quote it."""
+    if _text(value):
+        return True
+    if value is None or (isinstance(value, str) and not value.strip()):
+        report.add(f, line, f"{where} has no {field_}", fix)
+    else:
+        report.add(f, line, f"{where}: '{field_}' must be text, but it {_shape(value)}",
+                   f"put it in quotes: {field_}: \"...\"")
+    return False
+
+
 def _check_keys(f, node: dict, allowed: set[str], where: str, keypath: tuple, lines, report: Report) -> None:
     for k in node:
         if k not in allowed:
@@ -329,13 +499,13 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
     """Check one file, adding problems to `report`; return the Vignette if it could be built."""
     f = Path(f)
     try:
-        data, lines = load_yaml(f)
+        data, lines = read_content_file(f)
     except YamlError as exc:
         report.add(exc.path, exc.line, exc.message, "fix the YAML, then run course validate again")
         return None
     if not isinstance(data, dict):
-        report.add(f, lines.near(()), "a vignette file must be a block of fields (id, title, module, ...)",
-                   "start from a shipped vignette (see docs/authoring-vignettes.md)")
+        report.add(f, lines.near(()), f"a vignette file must be a block of fields (id, title, module, ...), "
+                   f"but this one {_shape(data)}", "start from a shipped vignette (see docs/authoring-vignettes.md)")
         return None
     n_before = len(report.problems)
     report.count("vignettes")
@@ -388,8 +558,8 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
         else:
             _check_keys(f, client, CLIENT_KEYS, "the client", ("client",), lines, report)
             for k in REQUIRED_CLIENT:
-                if not _text(client.get(k)):
-                    report.add(f, lines.near(("client", k)), f"the client has no '{k}'", f"add '{k}:' under client")
+                _missing_text(f, report, lines.near(("client", k)), "the client", k, client.get(k),
+                              f"add '{k}:' under client")
 
     raw_scenes = data.get("scenes")
     scenes_ok = isinstance(raw_scenes, dict) and bool(raw_scenes)
@@ -399,6 +569,10 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
     scene_ids = list(raw_scenes) if scenes_ok else []
 
     start = data.get("start")
+    if start is not None and not isinstance(start, str):
+        report.add(f, lines.near(("start",)), f"'start' must name one scene, but it {_shape(start)}",
+                   "write start: followed by the first scene's id")
+        start = None
     if start is not None and scenes_ok and start not in raw_scenes:
         report.add(f, lines.near(("start",)), f"start names a scene '{start}' that does not exist"
                    f"{_did_you_mean(start, scene_ids)}", "set start: to the id of the first scene")
@@ -440,7 +614,10 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
 def _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts) -> Scene | None:
     n_before = len(report.problems)
     line = lines.near(kp)
-    if not isinstance(sid, str) or not ID_RE.match(sid):
+    if not isinstance(sid, str):
+        report.add(f, line, f"the scene id {sid} {_shape(sid)}, not a name",
+                   "give the scene a lowercase-with-hyphens name, e.g. explore-the-question")
+    elif not ID_RE.match(sid):
         report.add(f, line, f"the scene id '{sid}' is not lowercase-with-hyphens", "rename it, e.g. explore-the-question")
     if not isinstance(raw, dict):
         report.add(f, line, f"scene '{sid}' must be a block with lines and choices (or an ending)",
@@ -465,10 +642,8 @@ def _check_scene(f, sid, raw, kp, lines, report, scene_ids, codes, concepts) -> 
                 report.add(f, lines.near(lkp + ("speaker",)),
                            f"line {i + 1} of scene '{sid}' has speaker '{ln.get('speaker')}'"
                            f"{_did_you_mean(ln.get('speaker'), SPEAKERS)}", f"use one of: {', '.join(SPEAKERS)}")
-            if not _text(ln.get("text")):
-                report.add(f, lines.near(lkp + ("text",)), f"line {i + 1} of scene '{sid}' has no text",
-                           "add 'text: \"...\"'")
-            else:
+            if _missing_text(f, report, lines.near(lkp + ("text",)), f"line {i + 1} of scene '{sid}'", "text",
+                             ln.get("text"), "add 'text: \"...\"'"):
                 built_lines.append(Line(str(ln.get("speaker")), ln["text"]))
 
     inner = raw.get("inner_reaction")
@@ -531,8 +706,8 @@ def _check_ending(f, sid, raw, kp, lines, report) -> Ending | None:
                    f"{_did_you_mean(raw.get('outcome'), QUALITIES)}", f"use one of: {', '.join(QUALITIES)}")
     for k, fix in (("summary", "say in 1-3 sentences what this path showed"),
                    ("reflection", "add a reflection prompt (never ask learners to disclose their own history)")):
-        if not _text(raw.get(k)):
-            report.add(f, lines.near(kp + (k,)), f"the ending of scene '{sid}' has no {k}", f"add '{k}:'; {fix}")
+        _missing_text(f, report, lines.near(kp + (k,)), f"the ending of scene '{sid}'", k, raw.get(k),
+                      f"add '{k}:'; {fix}")
     if len(report.problems) > n_before:
         return None
     return Ending(raw["outcome"], raw["summary"], raw["reflection"])
@@ -545,12 +720,18 @@ def _tags(f, value, key, what, registry: dict, kp, lines, report, required: bool
                        f"add '{key}: [...]' with at least one tag from course/content/concepts.yml")
         return ()
     if isinstance(value, str):
-        value = [value]
+        report.add(f, lines.near(kp + (key,)), f"{where}: '{key}' must be a list, but it is the text '{value}'",
+                   f"put it in square brackets: {key}: [{value}]")
+        return ()
     if not isinstance(value, list):
-        report.add(f, lines.near(kp + (key,)), f"{where}: '{key}' must be a list", f"write {key}: [a, b]")
+        report.add(f, lines.near(kp + (key,)), f"{where}: '{key}' must be a list, but it {_shape(value)}",
+                   f"write {key}: [a, b]")
         return ()
     for j, tag in enumerate(value):
-        if tag not in registry:
+        if not isinstance(tag, str):
+            report.add(f, lines.near(kp + (key, j)), f"{where}: entry {j + 1} of '{key}' {_shape(tag)}, not an id",
+                       f"write {key}: [a, b] with ids from course/content/{'concepts' if key == 'concepts' else 'codes'}.yml")
+        elif tag not in registry:
             report.add(f, lines.near(kp + (key, j)), f"{where} names an unknown {what} '{tag}'"
                        f"{_did_you_mean(tag, registry)}",
                        f"use an id from course/content/{'concepts' if key == 'concepts' else 'codes'}.yml or add one there")
@@ -564,8 +745,8 @@ def _check_choice(f, sid, i, raw, kp, lines, report, scene_ids, codes, concepts)
         return None
     n_before = len(report.problems)
     _check_keys(f, raw, CHOICE_KEYS, where, kp, lines, report)
-    if not _text(raw.get("text")):
-        report.add(f, lines.near(kp + ("text",)), f"{where} has no text", "add 'text:' with what the counselor says or does")
+    _missing_text(f, report, lines.near(kp + ("text",)), where, "text", raw.get("text"),
+                  "add 'text:' with what the counselor says or does")
     nxt = raw.get("next")
     if nxt is None:
         report.add(f, lines.near(kp), f"{where} has no 'next' scene", "add 'next:' naming the scene it leads to")
@@ -577,9 +758,8 @@ def _check_choice(f, sid, i, raw, kp, lines, report, scene_ids, codes, concepts)
         report.add(f, lines.near(kp + ("quality",)),
                    f"{where} has quality '{raw.get('quality')}'{_did_you_mean(raw.get('quality'), QUALITIES)}",
                    f"use one of: {', '.join(QUALITIES)}")
-    if not _text(raw.get("feedback")):
-        report.add(f, lines.near(kp + ("feedback",)), f"{where} has no feedback",
-                   "add 'feedback:' explaining in 2-4 sentences why this helps or harms")
+    _missing_text(f, report, lines.near(kp + ("feedback",)), where, "feedback", raw.get("feedback"),
+                  "add 'feedback:' explaining in 2-4 sentences why this helps or harms")
     cons = _tags(f, raw.get("concepts"), "concepts", "concept tag", concepts, kp, lines, report, True, where)
     cods = _tags(f, raw.get("codes"), "codes", "ethics-code id", codes, kp, lines, report, False, where)
     if len(report.problems) > n_before:
