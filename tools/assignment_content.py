@@ -163,7 +163,7 @@ ASSIGNMENTS = {
         "relationship as unethical when it could impair objectivity or risk exploitation or harm.\n\n"
         "Robin can say this warmly: \"I'm touched that you'd want me there, and I'd like to talk about "
         "it together. I can't accept the discount or the work on my house, because I want our time here "
-        "to stay only about you.\" Then Robin explores what the invitation means to her."),
+        "to stay only about you.\" Then Robin explores what the invitation, and the celebration itself, mean to her and her family."),
     items=[
         dict(id="choice_2", kind="single", points=1, concepts=["boundary-extension"], codes=["aca-2014-a6b"],
              prompt="A client invites her counselor to her wedding. What does the ACA Code of Ethics (2014), A.6.b, ask of a counselor who decides to extend the usual boundaries in this way?",
@@ -182,7 +182,7 @@ ASSIGNMENTS = {
              answer=["A", "B", "C"]),
         dict(id="order_4", kind="ordering", points=2, concepts=["consultation", "documentation"],
              prompt=("Put these steps of an **ethical decision** in the order of the ACA's *Practitioner's Guide to Ethical "
-                     "Decision Making* (Forester-Miller & Davis), one widely used model. Partial credit is given for each pair of steps in the right relative order."),
+                     "Decision Making* (Forester-Miller & Davis, 1996), one widely used model. Partial credit is given for each pair of steps in the right relative order."),
              steps={"A": "Consult a colleague or supervisor.",
                     "B": "Choose a course of action, act, and document the decision and the reasoning.",
                     "C": "Identify the problem and who could be affected.",
@@ -198,7 +198,7 @@ ASSIGNMENTS = {
     model=(
         "Casey can first honor what Daniel is saying: the ending is real, and missing the work is a "
         "natural part of grief and loss at termination. Casey might say: \"I'll miss our work too, and "
-        "I'm glad it mattered this much. I'm not going to become friends, and I want to tell you why, "
+        "I'm glad it mattered this much. I won't become friends with you after we finish, and I want to tell you why, "
         "because it's not about you.\"\n\n"
         "Daniel is partly right that no rule sets a waiting period for friendship. The ACA Code of "
         "Ethics (2014), A.6.e, asks counselors to avoid nonprofessional relationships with former "
