@@ -452,7 +452,9 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
             else:
                 text = (res.get("log") or "") + "\n" + (res.get("error") or "")
                 logf.write(f"--- {student} failed after {attempts} attempt(s)\n{text}\n")
-                send("done", student=student, ok=False, reason=_plain_reason(text), attempts=attempts,
+                reason = (_plain_reason(text) if not res.get("success") else
+                          "no notebook of this assignment was found in the submission (nothing to grade)")
+                send("done", student=student, ok=False, reason=reason, attempts=attempts,
                      seconds=time.perf_counter() - t0)
         return 0
     except BaseException:
@@ -573,7 +575,7 @@ def autograde_cohort(
     dbf = db_path(root)
     if not dbf.exists():
         raise CourseError(f"There is no gradebook yet at {dbf}.",
-                          hint=f"Generate the assignment first: nbgrader generate_assignment {assignment}.")
+                          hint=f"Generate the assignment first: course generate {assignment}.")
     _ensure_assignment(dbf, assignment)
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     t_start = time.perf_counter()
@@ -605,7 +607,7 @@ def _ensure_assignment(dbf: Path, assignment: str) -> None:
         con.close()
     if not row or not row[0]:
         raise CourseError(f"The gradebook has no assignment called '{assignment}'.",
-                          hint=f"Generate it first: nbgrader generate_assignment {assignment}.")
+                          hint=f"Generate it first: course generate {assignment}.")
 
 
 class _Worker:

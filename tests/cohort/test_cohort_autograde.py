@@ -141,3 +141,12 @@ def test_ctrl_c_stops_cleanly_and_a_rerun_finishes(course):
     rest = autograde_cohort(A, root=course, jobs=2)
     assert sorted(r.student for r in rest.graded) == sorted(todo)
     assert _scores(course) == EXPECTED
+
+
+def test_a_submission_without_the_notebook_fails_with_a_plain_reason(course):
+    folder = course / "submitted" / "s03" / A
+    (folder / "ps1.ipynb").rename(folder / "my_answers.ipynb")
+    summary = autograde_cohort(A, root=course, jobs=1, students=["s03"])
+    assert [r.student for r in summary.failed] == ["s03"]
+    assert "no notebook of this assignment" in summary.failed[0].reasons[0]
+    assert not (course / "autograded" / "s03").exists()
