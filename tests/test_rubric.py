@@ -381,3 +381,13 @@ def test_red_flag_context_rules(sentence, fires):
 ])
 def test_red_flags_tell_advice_from_other_peoples_words(q, base, sentence, flag, fires):
     assert (flag in score(q, base + sentence).red_flags) is fires
+
+
+def test_rejecting_a_dislike_transfer_is_not_the_refer_on_dislike_misconception():
+    text = ("Sam notices the irritation and takes it to supervision. Asking for a transfer because Sam "
+            "dislikes Tyler would not be sound. The ACA code rules that out, so Sam should consult and keep "
+            "working with Tyler while exploring how the reaction echoes his brother.")
+    assert "refer-on-dislike" not in score("countertransference.irritation", text).misconceptions
+    endorsing = ("Sam dislikes Tyler and finds him irritating, so the kindest thing is a referral to another "
+                 "counselor who will get along with him better. Sam should transfer him next week.")
+    assert "refer-on-dislike" in score("countertransference.irritation", endorsing).misconceptions
