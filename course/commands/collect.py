@@ -1,11 +1,14 @@
-"""`course collect <lms-download.zip> --assignment A`: LMS bulk download -> submitted/."""
+"""`course collect <lms-download.zip> --assignment A`: LMS bulk download -> submitted/, by nbgrader's
+zip collect (ZipCollectApp with the course config and course.grading.collect.LmsFileNameCollector)."""
 from __future__ import annotations
 
 NAME = "collect"
 HELP = "import an LMS bulk download (Canvas or Moodle zip) of submissions, reporting files it cannot match"
 DESCRIPTION = (
-    "Copy the notebooks in a Canvas or Moodle 'download all submissions' zip into "
-    "submitted/<student>/<assignment>/, then list every file that could not be matched to a student and why. "
+    "Run nbgrader's zip collect on a Canvas or Moodle 'download all submissions' zip (or a plain "
+    "<student>/<notebook> zip): the notebooks land in submitted/<student>/<assignment>/ (a student's earlier "
+    "submission is replaced; of several copies the newest wins), then every file that could not be matched "
+    "to a student is listed with the reason. "
     "Pass the LMS gradebook export as --roster so that LMS ids and names map to your students' ids."
 )
 

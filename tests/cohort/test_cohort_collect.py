@@ -1,4 +1,5 @@
-"""`course collect`: Canvas and Moodle bulk downloads land in submitted/, unmatched files are reported."""
+"""`course collect`: nbgrader's zip collect (ZipCollectApp + our collector plugin) places Canvas, Moodle
+and plain downloads in submitted/<student>/<assignment>/; unmatched files are reported with the reason."""
 from __future__ import annotations
 
 import csv
@@ -57,6 +58,11 @@ def test_canvas_download_with_roster(root, tmp_path):
     assert len(rep.unmatched) == 2 and rep.no_file == ["slindqvist"]
     text = rep.text()
     assert "2 file(s) could NOT be matched" in text and "slindqvist" in text and "late by the LMS: mreyes" in text
+    # nbgrader's own folders: the download was archived and its extractor unpacked it
+    assert (root / "downloaded" / A / "archive" / "canvas.zip").is_file()
+    assert (root / "downloaded" / A / "extracted" / "canvas" / f"okaforchinwe_101_5551_{A}.ipynb").is_file()
+    # Canvas names carry no submission time: nbgrader writes no timestamp.txt (no false late penalty)
+    assert not (root / "submitted" / "cokafor" / A / "timestamp.txt").exists()
 
 
 def test_moodle_download_folders_by_full_name(root, tmp_path):
@@ -78,13 +84,71 @@ def test_moodle_download_folders_by_full_name(root, tmp_path):
 
 def test_plain_layout_without_roster_and_bad_input(root, tmp_path):
     z = _zip(tmp_path / "plain.zip", {f"s01/{A}/{A}.ipynb": "one", f"s02/{A}.ipynb": "two",
+                                      f"s01/{A}/timestamp.txt": "2026-01-30 15:00:00.000000 UTC",
+                                      f"s03+{A}+2026-02-01 09:30:00.000000 UTC/{A}.ipynb": "three",
                                       f"{A}.ipynb": "orphan", "../evil.ipynb": "x"})
     rep = collect_zip(root, A, z)
-    assert rep.students == ["s01", "s02"]
-    assert [u[0] for u in rep.unmatched] == [f"{A}.ipynb"]
+    assert rep.students == ["s01", "s02", "s03"]
+    assert [u[0] for u in rep.unmatched] == ["../evil.ipynb", f"{A}.ipynb"]
+    assert "refused" in dict(rep.unmatched)["../evil.ipynb"]
     assert not (root.parent / "evil.ipynb").exists()
+    assert not (root / "downloaded" / A / "evil.ipynb").exists()
+    # nbgrader's ZipCollectApp wrote timestamp.txt from the times our collector returned
+    assert (root / "submitted" / "s01" / A / "timestamp.txt").read_text() == "2026-01-30 15:00:00"
+    assert (root / "submitted" / "s03" / A / "timestamp.txt").read_text() == "2026-02-01 09:30:00"
+    assert (root / "submitted" / "s03" / A / f"{A}.ipynb").read_text() == "three"
+    assert not (root / "submitted" / "s02" / A / "timestamp.txt").exists()
+    assert "timestamp.txt) for: s01, s03" in rep.text()
     (tmp_path / "r.csv").write_text("a,b\n")
     with pytest.raises(CourseError, match="not a zip"):
         collect_zip(root, A, tmp_path / "r.csv")
     with pytest.raises(CourseError, match="no assignment 'nope'"):
         collect_zip(root, "nope", z)
+
+
+def test_newest_copy_wins_and_rerun_replaces(root, tmp_path):
+    z = _zip(tmp_path / "dup.zip", {
+        f"okaforchinwe_101_5551_{A}.ipynb": "first",
+        f"okaforchinwe_101_5551_{A}-2.ipynb": "third",          # Canvas resubmission numbers
+        f"okaforchinwe_101_5551_{A}-1.ipynb": "second",
+        f"s09/{A}/{A}.ipynb": "s09-old", f"s09/{A}/timestamp.txt": "2026-01-01 10:00:00",
+        f"s09+{A}+2026-01-02 10:00:00 UTC/{A}.ipynb": "s09-new",   # later time beats the earlier folder
+    })
+    rep = collect_zip(root, A, z)   # nbgrader alone stops at a duplicate without timestamps
+    sub = root / "submitted"
+    assert (sub / "okaforchinwe" / A / f"{A}.ipynb").read_text() == "third"
+    assert (sub / "s09" / A / f"{A}.ipynb").read_text() == "s09-new"
+    assert (sub / "s09" / A / "timestamp.txt").read_text() == "2026-01-02 10:00:00"
+    assert rep.superseded == [
+        (f"okaforchinwe_101_5551_{A}-1.ipynb", f"okaforchinwe_101_5551_{A}-2.ipynb"),
+        (f"okaforchinwe_101_5551_{A}.ipynb", f"okaforchinwe_101_5551_{A}-2.ipynb"),
+        (f"s09/{A}/{A}.ipynb", f"s09+{A}+2026-01-02 10:00:00 UTC/{A}.ipynb"),
+    ]
+    assert "the newest was kept" in rep.text() and rep.unmatched == []
+    # a second download replaces the earlier submission of the students in it, and only theirs
+    z2 = _zip(tmp_path / "again.zip", {f"okaforchinwe_101_5551_{A}.ipynb": "late fix"})
+    rep2 = collect_zip(root, A, z2)
+    assert (sub / "okaforchinwe" / A / f"{A}.ipynb").read_text() == "late fix"
+    assert (sub / "s09" / A / f"{A}.ipynb").read_text() == "s09-new"
+    assert rep2.replaced == ["okaforchinwe"] and "earlier submission of: okaforchinwe" in rep2.text()
+    assert not (root / "downloaded" / A / "archive" / "dup.zip").exists()
+
+
+def test_collector_plugin_is_an_nbgrader_plugin():
+    from nbgrader.plugins import FileNameCollectorPlugin
+
+    from course.grading.collect import LmsFileNameCollector
+
+    assert issubclass(LmsFileNameCollector, FileNameCollectorPlugin)
+
+
+def test_cli_prints_report(root, tmp_path, capsys):
+    from argparse import Namespace
+
+    from course.commands import collect as cmd
+
+    z = _zip(tmp_path / "plain.zip", {f"s01/{A}.ipynb": "one", "stray.txt": "?"})
+    rc = cmd.run(Namespace(zip=str(z), assignment=A, roster=None, match_column=None, root=str(root)))
+    out = capsys.readouterr().out
+    assert rc == 0 and "1 notebook(s) from 1 student(s)" in out and "stray.txt:" in out
+    assert (root / "submitted" / "s01" / A / f"{A}.ipynb").read_text() == "one"
