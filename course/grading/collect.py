@@ -42,7 +42,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import os
 import re
 import shutil
 import zipfile
@@ -372,16 +371,13 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
     app.log.addHandler(handler)
     old_level = app.log.level
     app.log.setLevel(logging.ERROR)
-    cwd = os.getcwd()
     try:
-        os.chdir(root)
         app.start()
     except SystemExit:
         msg = log.getvalue().strip().splitlines()
         raise CourseError(f"nbgrader's zip collect stopped: {msg[-1] if msg else 'no reason given'}.",
                           hint="Fix the download (or the roster) and run the same command again.") from None
     finally:
-        os.chdir(cwd)
         app.log.removeHandler(handler)
         app.log.setLevel(old_level)
 
