@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,11 @@ def lab(tmp_path_factory):
     toast = base / ".st" / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
     toast.parent.mkdir(parents=True, exist_ok=True)
     toast.write_text('{"fetchNews": "false"}')
+    # Render every cell: JupyterLab 4's default windowing hides cells scrolled out of view, which
+    # makes widgets far down a long reading look "hidden" to the browser tests.
+    tracker = base / ".st" / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text('{"windowingMode": "none"}')
     proc = url = port = None
     for attempt in range(3):  # a port picked as free can be taken by a kernel before Lab binds it
         port = _free_port()
@@ -172,7 +178,9 @@ def wait_idle(page, timeout: float = 60_000) -> None:
 @pytest.fixture
 def open_notebook(lab):
     def _open(page, relpath: str):
-        page.goto(f"{lab.url}/lab/tree/{relpath}")
+        # A fresh workspace per test: otherwise Lab restores the tabs an earlier test opened,
+        # and one of them can come to the front and hide this notebook.
+        page.goto(f"{lab.url}/lab/workspaces/t{uuid.uuid4().hex[:12]}/tree/{relpath}")
         n = _n_cells(lab.root, relpath)
         page.wait_for_function(
             "n => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').length >= n",
