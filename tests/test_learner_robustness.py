@@ -356,3 +356,36 @@ def test_export_holds_only_the_learners_own_records(store_dir, tmp_path):
     assert "OTHER-LEARNER" not in json.dumps(doc)
     for e in doc["events"]:
         assert set(e) <= {"kind", "module", "item", "data", "at"}
+
+
+# ----------------------------------------------------------------- accessibility (no browser)
+def test_vignette_map_has_alt_text_and_the_whole_map_in_words():
+    from course.figures.vignette_map import vignette_map
+
+    v = load_vignette(TIRED)
+    page = vignette_map(TIRED)._repr_html_()
+    assert re.search(r'<img [^>]*alt="Map of [^"]+: 10 scenes, 15 choices, 5 endings', page)
+    assert "<details><summary>The map in words</summary>" in page  # keyboard operable, natively
+    for sid, scene in v.scenes.items():
+        assert sid in page
+        for c in scene.choices:
+            assert f"{c.quality}, leads to {c.next}" in page   # quality in words, not only colour
+
+
+def test_every_feedback_panel_is_a_live_region_and_says_quality_in_words(rec):
+    p = play(TIRED)
+    p.choose(0)
+    assert 'role="status"' in p.feedback.value and "Helpful response" in p.feedback.value
+    while not p.walk.is_ending:
+        p.continue_button.click()
+        if not p.walk.is_ending:
+            p.choose(0)
+    p.continue_button.click()
+    assert 'role="status"' in p.ending.value and "outcome" in p.ending.value
+    q = self_check("frame.asymmetry")[0]
+    q.check()  # nothing chosen
+    assert "role='status'" in q.feedback.value
+    wrong = [o.id for o in q.question.options if not o.correct][0]
+    q.select([wrong])
+    q.check()
+    assert "role='status'" in q.feedback.value and "Not this one" in q.feedback.value

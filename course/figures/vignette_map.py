@@ -34,10 +34,56 @@ class MapFigure(Figure):
     """A Figure that shows itself as a PNG when it is a cell's result, whatever the backend
     (it is made without pyplot, so it is never shown twice and never kept open)."""
 
+    vignette: Vignette | None = None
+
     def _repr_png_(self) -> bytes:
+        cached = getattr(self, "_png_cache", None)   # the HTML view embeds the same picture
+        if cached is not None:
+            return cached
         buf = io.BytesIO()
         self.savefig(buf, format="png", bbox_inches="tight")
-        return buf.getvalue()
+        self._png_cache = buf.getvalue()
+        return self._png_cache
+
+    def _repr_html_(self) -> str | None:
+        """The picture with alternative text, and the whole map in words under a disclosure
+        (keyboard operable, read by screen readers): the branches are not only visual."""
+        if self.vignette is None:
+            return None
+        import base64
+        import html
+
+        v = self.vignette
+        head, rows = describe_map(v)
+        png = base64.b64encode(self._repr_png_()).decode("ascii")
+        items = "".join(f"<li>{html.escape(r)}</li>" for r in rows)
+        return (f'<figure class="vignette-map" style="margin:8px 0">'
+                f'<img src="data:image/png;base64,{png}" alt="{html.escape(head, quote=True)}" '
+                f'style="max-width:100%;height:auto"/>'
+                f"<figcaption><details><summary>The map in words</summary><p>{html.escape(head)}</p>"
+                f"<ul>{items}</ul></details></figcaption></figure>")
+
+
+def describe_map(v: Vignette) -> tuple[str, list[str]]:
+    """A one-sentence summary of a vignette's map and one line per scene (start first, in
+    the order a reader meets them), for alternative text and the 'in words' list."""
+    outcomes = [s.ending.outcome for s in v.scenes.values() if s.is_ending]
+    counts = ", ".join(f"{outcomes.count(q)} {q}" for q in EDGE_STYLE if outcomes.count(q))
+    n_choices = sum(len(s.choices) for s in v.scenes.values())
+    head = (f"Map of \u201c{v.title}\u201d: {len(v.scenes)} scenes, {n_choices} choices, "
+            f"{len(outcomes)} ending{'s' if len(outcomes) != 1 else ''} ({counts}).")
+    depth = v.depths()
+    order = sorted(v.scenes, key=lambda s: (depth.get(s, 10 ** 6), list(v.scenes).index(s)))
+    rows = []
+    for sid in order:
+        s = v.scenes[sid]
+        name = f"{sid} (start)" if sid == v.start else sid
+        if s.is_ending:
+            rows.append(f"{name}: an ending, {s.ending.outcome} outcome.")
+        else:
+            moves = "; ".join(f"{LETTERS[i]}, {c.quality}, leads to {c.next}" for i, c in enumerate(s.choices))
+            rows.append(f"{name}: {moves}.")
+    return head, rows
 
 
 def _label(scene_id: str, width: int = 14) -> str:
@@ -78,6 +124,7 @@ def vignette_map(ref, ax=None) -> Figure:
     nrows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(ncols))
     if ax is None:
         fig = MapFigure(figsize=(max(6.0, 2.5 * ncols + 1.0), max(3.5, 1.05 * nrows + 1.6)), dpi=100)
+        fig.vignette = v
         ax = fig.add_subplot()
     else:
         fig = ax.figure
