@@ -32,3 +32,14 @@ def _private_progress_dir(tmp_path_factory):
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture
+def rec():
+    """Record into memory for one test, then hand back to the default recorder."""
+    from course.recorder import MemoryRecorder, set_recorder
+
+    r = MemoryRecorder()
+    set_recorder(r)
+    yield r
+    set_recorder(None)

@@ -14,7 +14,7 @@ import pytest
 
 from course import paths, play, progress, self_check
 from course.errors import CourseError
-from course.recorder import MemoryRecorder, record, set_recorder
+from course.recorder import record, set_recorder
 from course.scenes import list_vignettes, load_vignette, resolve, validate_files as validate_vignettes
 from course.questions import validate_files as validate_questions
 
@@ -25,12 +25,6 @@ TIRED = "transference/are-you-tired-of-me"
 PROBLEM_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<what>.+?); (?P<fix>.+)$", re.S)
 
 
-@pytest.fixture
-def rec():
-    r = MemoryRecorder()
-    set_recorder(r)
-    yield r
-    set_recorder(None)
 
 
 # ----------------------------------------------------------------- what a learner types

@@ -12,7 +12,6 @@ from course import play
 from course.codes import cite, code_entry, concept_label
 from course.errors import CourseError
 from course.player import VignettePlayer
-from course.recorder import MemoryRecorder, set_recorder
 from course.scenes import load_vignette
 
 TIRED = "transference/are-you-tired-of-me"
@@ -20,12 +19,6 @@ COFFEE = "termination/the-coffee-invitation"
 MINIMAL = Path(__file__).parent / "fixtures" / "vignettes" / "ok" / "transference" / "fixture-minimal.yml"
 
 
-@pytest.fixture
-def rec():
-    r = MemoryRecorder()
-    set_recorder(r)
-    yield r
-    set_recorder(None)
 
 
 def classes(p: VignettePlayer) -> set[str]:

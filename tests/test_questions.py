@@ -7,18 +7,12 @@ import pytest
 
 from course import questions as Q
 from course.errors import CourseError
-from course.recorder import MemoryRecorder, set_recorder
+from course.recorder import set_recorder
 
 FIX = Path(__file__).parent / "fixtures" / "questions"
 GOOD, BAD = FIX / "good", FIX / "bad"
 
 
-@pytest.fixture
-def rec():
-    r = MemoryRecorder()
-    set_recorder(r)
-    yield r
-    set_recorder(None)
 
 
 # ----------------------------------------------------------------- validation
