@@ -7,8 +7,8 @@
 `course.scenes.Walk`; this module renders the walk and forwards clicks. Every step is recorded
 through `course.recorder.record` (see that module for the event kinds).
 
-Accessibility: choices are native radio buttons with visible labels (Tab to the group, arrow
-keys to choose, Tab to "Say this", Enter or Space to press it). Feedback and endings are marked
+Accessibility: choices are native radio buttons with visible labels (ipywidgets 8 makes each
+one its own Tab stop: Tab to a response, Space to choose it, Tab to "Say this", Enter or Space). Feedback and endings are marked
 by words and symbols as well as colour, and are announced by screen readers (aria-live).
 """
 from __future__ import annotations
@@ -333,8 +333,8 @@ class VignettePlayer(widgets.VBox):
             return
         if index is None:
             self.feedback.value = ('<div role="status" aria-live="polite" class="vp-box vp-note">'
-                                   "Pick a response first: Tab to the list of responses and use the "
-                                   "arrow keys, or click one.</div>")
+                                   "Pick a response first: Tab to a response and press Space, "
+                                   "or click one.</div>")
             self.children = [*self.children[:-1], self.feedback, self.children[-1]] \
                 if self.feedback not in self.children else self.children
             return
