@@ -43,3 +43,20 @@ def rec():
     set_recorder(r)
     yield r
     set_recorder(None)
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """A fresh progress folder, used by the default recorder, with fresh notices."""
+    from course import progress
+    from course.recorder import set_recorder
+
+    d = tmp_path / "progress"
+    monkeypatch.setenv(progress.ENV_VAR, str(d))
+    progress._reset_default_for_tests()
+    progress._reset_notices_for_tests()
+    set_recorder(None)
+    yield d
+    set_recorder(None)
+    progress._reset_default_for_tests()
+    progress._reset_notices_for_tests()

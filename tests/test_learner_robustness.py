@@ -249,17 +249,6 @@ def test_course_validate_reports_every_file_in_one_run(tmp_path, capsys):
 
 
 # ----------------------------------------------------------------- what a disk does
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    d = tmp_path / "progress"
-    monkeypatch.setenv(progress.ENV_VAR, str(d))
-    progress._reset_default_for_tests()
-    progress._reset_notices_for_tests()
-    set_recorder(None)
-    yield d
-    set_recorder(None)
-    progress._reset_default_for_tests()
-    progress._reset_notices_for_tests()
 
 
 def test_disk_full_at_open_keeps_the_store_and_says_so(store_dir, monkeypatch):

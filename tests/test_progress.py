@@ -19,18 +19,6 @@ from course.recorder import Event, MemoryRecorder, get_recorder, record, set_rec
 FIX = Path(__file__).parent / "fixtures"
 
 
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    """A fresh progress folder, used by the default recorder, with fresh notices."""
-    d = tmp_path / "progress"
-    monkeypatch.setenv(progress.ENV_VAR, str(d))
-    progress._reset_default_for_tests()
-    progress._reset_notices_for_tests()
-    set_recorder(None)
-    yield d
-    set_recorder(None)
-    progress._reset_default_for_tests()
-    progress._reset_notices_for_tests()
 
 
 def ev(kind="vignette.step", module="frame", item="v", at=None, **data):
