@@ -551,7 +551,13 @@ def catalog() -> dict[str, dict[str, Any]]:
     except Exception:
         refs = sorted(f"{p.parent.name}/{p.stem}" for p in paths.VIGNETTES_DIR.glob("*/*.yml"))
     out: dict[str, dict[str, Any]] = {}
+    # A module is offered only once its notebook is published: the dashboard must not list
+    # "0 of 1 done" for a module a learner cannot open. (An install without the notebooks
+    # folder, e.g. a wheel, lists every module.)
+    published = paths.NOTEBOOKS_DIR.is_dir()
     for m in modules:
+        if published and not (paths.NOTEBOOKS_DIR / str(m.get("notebook", ""))).is_file():
+            continue
         out[m["id"]] = {"number": m.get("number"), "title": m.get("title", m["id"]),
                         "notebook": m.get("notebook", ""), "vignettes": {}, "questions": []}
     import yaml

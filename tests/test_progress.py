@@ -440,4 +440,17 @@ def test_catalog_reads_shipped_content():
     assert list(cat)[:2] == ["frame", "transference"]
     from course.scenes import list_vignettes
 
-    assert sorted(v for m in cat.values() for v in m["vignettes"]) == sorted(list_vignettes())
+    offered = {m for m in cat}
+    assert sorted(v for m in cat.values() for v in m["vignettes"]) == sorted(
+        v for v in list_vignettes() if v.split("/")[0] in offered)
+
+
+def test_catalog_offers_only_modules_whose_notebook_is_published(monkeypatch, tmp_path):
+    from course import paths
+
+    (tmp_path / "01_the_frame.ipynb").write_text("{}")
+    monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
+    assert list(progress.catalog()) == ["frame"]
+    (tmp_path / "05_termination.ipynb").write_text("{}")
+    assert list(progress.catalog()) == ["frame", "termination"]
+    assert "termination/the-coffee-invitation" in progress.catalog()["termination"]["vignettes"]
