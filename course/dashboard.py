@@ -23,8 +23,9 @@ def describe_modules(s: dict[str, Any]) -> str:
     if not mods:
         return "No modules are installed."
     if len(done) == len(mods):
-        return f"You have completed all {len(mods)} modules."
-    parts = [f"{len(done)} of {len(mods)} modules complete"]
+        parts = [f"Every module complete ({len(done)} of {len(mods)})"]
+    else:
+        parts = [f"{len(done)} of {len(mods)} modules complete"]
     if partial:
         names = ", ".join(str(m["number"]) for m in partial)
         parts.append(f"under way: module{'s' if len(partial) > 1 else ''} {names}")
