@@ -117,7 +117,7 @@ def _panel(ax, rules, title):
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
     ax.set_yticks(ys, [r.label for r in rules])
     ax.set_ylabel("Code or rule")
-    ax.set_title(title, fontsize=11, fontweight="bold", loc="left")
+    ax.set_title(title, fontsize=11, fontweight="bold")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
