@@ -139,10 +139,20 @@ def test_lock_covers_each_supported_python_once():
 
 
 def test_this_environment_was_installed_from_the_lock():
-    """What the tests run on is what the lock says (make test installs with -c constraints.txt)."""
+    """What the tests run on is what the lock says (make test installs with -c constraints.txt).
+    Checked in venvs that make created (all of CI's); a conda environment follows environment.yml."""
+    import os
+    import sys
     from importlib.metadata import PackageNotFoundError, version
 
+    import pytest
     from packaging.markers import Marker
+
+    if not (Path(sys.prefix) / ".installed").exists():
+        msg = f"{sys.prefix} was not installed by make, so it need not match constraints.txt"
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail(msg + "; CI must run the tests through `make test`")
+        pytest.skip(msg)
 
     wrong = {}
     for p in lock_pins():
