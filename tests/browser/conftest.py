@@ -30,7 +30,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium from PATH (or $COURSE_CHROMIUM); Playwright's own browser download is never used.
+CHROMIUM = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or ""
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IDLE = "Python 3 (ipykernel) | Idle"
@@ -48,8 +49,8 @@ def _unavailable() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the Python package 'playwright' is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).exists():
-        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if not CHROMIUM or not Path(CHROMIUM).exists():
+        return f"Debian's chromium is not installed ({CHROMIUM or 'no chromium on PATH'}; apt-get install chromium)"
     return None
 
 
