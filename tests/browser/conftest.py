@@ -99,10 +99,15 @@ class Lab:
 
     def shut_down_kernels(self) -> None:
         """End every session and kernel, so the next test starts its own (reading its own progress)."""
-        for s in self._api("GET", "/api/sessions") or []:
-            self._api("DELETE", f"/api/sessions/{s['id']}")
-        for k in self._api("GET", "/api/kernels") or []:
-            self._api("DELETE", f"/api/kernels/{k['id']}")
+        import urllib.error
+
+        for kind in ("sessions", "kernels"):
+            for item in self._api("GET", f"/api/{kind}") or []:
+                try:
+                    self._api("DELETE", f"/api/{kind}/{item['id']}")
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 404:   # gone already (its session took it): fine
+                        raise
 
 
 @pytest.fixture(scope="session")
@@ -190,6 +195,10 @@ def _clean_lab_per_test(lab, request):
 def _browser(lab):
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # waiting assertions wait up to 15 s (default 5 s): this machine runs the suite on 2 shared cores
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
