@@ -15,6 +15,13 @@ PORT   ?= 8888
 OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
+# `make test PYTHON=python3.13` with a .venv made by another Python would silently test the old one.
+ifeq ($(origin PYTHON),command line)
+VENV_CHECK = @want=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+  have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+  [ "$$want" = "$$have" ] || { echo "$(VENV) was made with Python $$have, not $$want ($(PYTHON)). Give it its own venv: make $@ PYTHON=$(PYTHON) VENV=build/venv-$$want"; exit 2; }
+endif
+
 .PHONY: lab test bench validate grade clean-grading help lock
 
 help:
@@ -33,9 +40,11 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 	@touch $(STAMP)
 
 lab: $(STAMP)
+	$(VENV_CHECK)
 	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
+	$(VENV_CHECK)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
