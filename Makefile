@@ -1,8 +1,13 @@
 # The Therapeutic Relationship: every target is a thin line over the real tools.
 #   make lab    create .venv if missing, install the course, open JupyterLab on the start notebook
 #   make test   create/update .venv if needed, run the whole test suite
+#   make lock   refresh constraints.txt (the exact versions installed) from pyproject.toml, with uv
+# Installs take the exact versions in constraints.txt, so a semester's students get what the tests ran on.
+# Another interpreter gets its own venv:  make test PYTHON=python3.13 VENV=build/venv-3.13
 PYTHON ?= python3
-VENV   := .venv
+VENV   ?= .venv
+LOCK   := constraints.txt
+UV     ?= uv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8888
@@ -10,26 +15,36 @@ PORT   ?= 8888
 OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: lab test bench validate grade clean-grading help
+# `make test PYTHON=python3.13` with a .venv made by another Python would silently test the old one.
+ifeq ($(origin PYTHON),command line)
+VENV_CHECK = @want=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+  have=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+  [ "$$want" = "$$have" ] || { echo "$(VENV) was made with Python $$have, not $$want ($(PYTHON)). Give it its own venv: make $@ PYTHON=$(PYTHON) VENV=build/venv-$$want"; exit 2; }
+endif
+
+.PHONY: lab test bench validate grade clean-grading help lock
 
 help:
 	@echo "make lab    start the course (JupyterLab on notebooks/00_start_here.ipynb)"
 	@echo "make test   run the whole test suite"
 	@echo "make bench  run the benchmarks under bench/"
+	@echo "make lock   refresh constraints.txt from pyproject.toml (needs uv; LOCK_ARGS=--upgrade moves every pin)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; found " + sys.version.split()[0] + ". Install a newer Python, or run: make PYTHON=python3.12 lab")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e ".[test]"
 	@touch $(STAMP)
 
 lab: $(STAMP)
+	$(VENV_CHECK)
 	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
+	$(VENV_CHECK)
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -37,6 +52,12 @@ bench: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/course validate
+
+# One lock for every supported Python (--universal): markers pick the right pin per interpreter.
+lock:
+	@command -v $(UV) >/dev/null 2>&1 || { echo "make lock needs uv: pip install uv (or UV=/path/to/uv)"; exit 2; }
+	$(UV) pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet \
+	  --custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
 
 clean-grading:
 	rm -rf grading/release grading/submitted grading/autograded grading/feedback grading/gradebook.db

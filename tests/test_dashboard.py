@@ -136,3 +136,12 @@ def test_show_progress_displays_empty_then_filled(store, monkeypatch):
     shown.clear()
     dashboard.show_progress()
     assert len(shown) == 1 and shown[0].count("<img") == 3 and str(store) in shown[0]
+    # not only displayed: saved. A new kernel (a fresh default recorder) reads the answers back
+    record("selfcheck.answer", "frame", "feelings-and-reactions", question="frame.feelings-and-reactions",
+           answer=["b"], correct=True, score=1.0, concepts=["frame"])
+    progress._reset_default_for_tests()
+    assert (store / progress.DB_NAME).is_file()
+    shown.clear()
+    dashboard.show_progress()
+    assert re.search(r'alt="[^"]*\b1 self-check question answered', shown[0]), shown[0][:300]
+    assert "0 vignette endings" in shown[0]

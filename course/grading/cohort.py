@@ -518,9 +518,12 @@ def _rmtree_readonly(path: Path) -> None:
     shutil.rmtree(path, onerror=onerror)
 
 
+LOCK_WAIT_SECONDS = 10.0   # how long to wait for another program's gradebook lock (tests shorten it)
+
+
 def _check_not_locked(db_file: Path) -> None:
     """Fail early, and plainly, when another program holds the gradebook's write lock."""
-    con = sqlite3.connect(str(db_file), timeout=10)
+    con = sqlite3.connect(str(db_file), timeout=LOCK_WAIT_SECONDS)
     try:
         con.execute("BEGIN IMMEDIATE")
         con.execute("ROLLBACK")

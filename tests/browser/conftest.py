@@ -2,13 +2,16 @@
 
 Fixtures:
     lab            session-scoped JupyterLab serving a temporary COPY of notebooks/
-                   (attributes: url, root, port)
+                   (attributes: url, root, port, and progress: this test's progress folder)
     page           a fresh Playwright page (one browser per session, one context per test)
     open_notebook  open_notebook(page, "01_the_frame.ipynb") -> waits for cells + idle kernel
-    run_all        run_all(page) -> Run > Run All Cells, then waits for an idle kernel
+    run_all        run_all(page) -> Run > Run All Cells, then waits until every code cell has run
+                   (an execution count in its prompt) and the kernel is idle; fails on a cell error
     artifacts      folder for screenshots (tests/artifacts/)
+Each test starts clean (an autouse fixture): fresh copies of the notebooks, no kernel left from an
+earlier test, and its own empty progress folder, so one test's answers cannot satisfy another's check.
 Browser tests skip with a reason when chromium or playwright is missing, unless
-COURSE_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run.
+COURSE_REQUIRE_BROWSER=1 or CI is set, where a missing browser fails the run.
 """
 from __future__ import annotations
 
@@ -27,7 +30,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium from PATH (or $COURSE_CHROMIUM); Playwright's own browser download is never used.
+CHROMIUM = os.environ.get("COURSE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or ""
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 IDLE = "Python 3 (ipykernel) | Idle"
@@ -45,15 +49,15 @@ def _unavailable() -> str | None:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "the Python package 'playwright' is not installed (pip install -e '.[test]')"
-    if not Path(CHROMIUM).exists():
-        return f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    if not CHROMIUM or not Path(CHROMIUM).exists():
+        return f"Debian's chromium is not installed ({CHROMIUM or 'no chromium on PATH'}; apt-get install chromium)"
     return None
 
 
 def _need_browser():
     reason = _unavailable()
     if reason:
-        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1" or os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"browser tests are required here (COURSE_REQUIRE_BROWSER=1) but {reason}")
         pytest.skip(f"browser tests skipped: {reason}")
 
@@ -83,8 +87,27 @@ def _wait_for_lab(proc, url: str, timeout: float) -> bool:
 
 
 class Lab:
-    def __init__(self, url: str, root: Path, port: int):
-        self.url, self.root, self.port = url, root, port
+    def __init__(self, url: str, root: Path, port: int, base: Path | None = None):
+        self.url, self.root, self.port, self.base = url, root, port, base
+        self.progress: Path | None = None   # this test's progress folder (set per test)
+
+    def _api(self, method: str, path: str) -> object:
+        req = urllib.request.Request(f"{self.url}{path}", method=method)
+        with urllib.request.urlopen(req, timeout=30) as r:
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def shut_down_kernels(self) -> None:
+        """End every session and kernel, so the next test starts its own (reading its own progress)."""
+        import urllib.error
+
+        for kind in ("sessions", "kernels"):
+            for item in self._api("GET", f"/api/{kind}") or []:
+                try:
+                    self._api("DELETE", f"/api/{kind}/{item['id']}")
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 404:   # gone already (its session took it): fine
+                        raise
 
 
 @pytest.fixture(scope="session")
@@ -98,6 +121,7 @@ def lab(tmp_path_factory):
         JUPYTER_CONFIG_DIR=str(base / ".jupyter"),
         JUPYTER_RUNTIME_DIR=str(base / ".runtime"),
         JUPYTER_DATA_DIR=env.get("JUPYTER_DATA_DIR", str(Path(sys.prefix) / "share" / "jupyter")),
+        # a link the per-test fixture points at a fresh folder: kernels started in a test write there
         COURSE_PROGRESS_DIR=str(base / "progress"),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
@@ -118,6 +142,7 @@ def lab(tmp_path_factory):
                "--IdentityProvider.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
                f"--LabApp.workspaces_dir={base / '.ws'}", f"--LabApp.user_settings_dir={base / '.st'}",
                "--ServerApp.open_browser=False", "--LabApp.news_url=None",
+               "--ServerApp.disable_check_xsrf=True",  # the fixtures end kernels over the REST API
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -132,7 +157,7 @@ def lab(tmp_path_factory):
     else:
         pytest.fail(f"JupyterLab did not start after 3 attempts; see the logs in {base}:\n"
                     + (base / "lab-2.log").read_text()[-3000:])
-    yield Lab(url, root, port)
+    yield Lab(url, root, port, base)
     proc.terminate()
     try:
         proc.wait(timeout=20)
@@ -141,10 +166,39 @@ def lab(tmp_path_factory):
     log.close()
 
 
+@pytest.fixture(autouse=True)
+def _clean_lab_per_test(lab, request):
+    """Fresh notebook copies and an empty progress folder for this test; its kernels end after it.
+
+    Lab autosaves outputs into its copy, and a reused kernel or a shared progress folder would let
+    one test's answers satisfy another test's check.
+    """
+    for nb in (REPO / "notebooks").rglob("*.ipynb"):
+        rel = nb.relative_to(REPO / "notebooks")
+        if ".ipynb_checkpoints" not in rel.parts:
+            (lab.root / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(nb, lab.root / rel)
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in request.node.name)[:60]
+    folder = lab.base / "progress-per-test" / f"{safe}-{uuid.uuid4().hex[:8]}"
+    folder.mkdir(parents=True)
+    link = lab.base / "progress"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(folder, target_is_directory=True)
+    lab.progress = folder
+    yield folder
+    lab.progress = None
+    lab.shut_down_kernels()
+
+
 @pytest.fixture(scope="session")
 def _browser(lab):
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    # waiting assertions wait up to 15 s (default 5 s): this machine runs the suite on 2 shared cores
+    expect.set_options(timeout=15_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
         yield browser
@@ -191,17 +245,37 @@ def open_notebook(lab):
     return _open
 
 
+# "done" once every non-empty code cell of the notebook in front shows an execution count ("[3]:").
+# Run All marks every cell queued ("[*]:") at once and, when a cell raises, stops and clears the
+# queue: numbered cells, then un-run ones, and none queued means it stopped ("stopped: <output>").
+# Empty cells are never run and are not waited for.
+_RUN_STATE = r"""() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  const cells = [...panel.querySelectorAll('.jp-CodeCell')]
+    .filter(c => (c.querySelector('.jp-InputArea-editor')?.textContent || '').trim());
+  const prompts = cells.map(c => c.querySelector('.jp-InputPrompt')?.textContent || '');
+  const ran = cells.filter((c, i) => /\[\d+\]/.test(prompts[i]));
+  if (ran.length === cells.length) return 'done';
+  if (prompts.some(p => p.includes('*')) || !ran.length) return null;
+  return 'stopped: ' + (ran[ran.length - 1].querySelector('.jp-OutputArea')?.textContent || '').slice(-3000);
+}"""
+
+
+def wait_all_ran(page, timeout: float = 90_000) -> None:
+    """Wait until every code cell has run; fail at once, with the error, if one raised."""
+    state = page.wait_for_function(_RUN_STATE, timeout=timeout).json_value()
+    if state != "done":
+        raise AssertionError(f"Run All stopped at a cell that failed; its output:\n{state}")
+    wait_idle(page, timeout)
+
+
 @pytest.fixture
 def run_all():
     def _run(page, timeout: float = 90_000):
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        # the kernel goes busy, then idle again when every cell has run
-        try:
-            page.get_by_text("Python 3 (ipykernel) | Busy").first.wait_for(timeout=5_000)
-        except Exception:
-            pass
-        wait_idle(page, timeout)
+        wait_all_ran(page, timeout)
         return page
 
     return _run

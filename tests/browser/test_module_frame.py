@@ -2,6 +2,8 @@
 with alt text and a text description, and a vignette plays by label through to an ending."""
 from __future__ import annotations
 
+import re
+
 
 def _say(player, label_snippet: str, feedback_snippet: str) -> None:
     player.get_by_label(label_snippet, exact=False).check()
@@ -9,17 +11,30 @@ def _say(player, label_snippet: str, feedback_snippet: str) -> None:
     player.locator(".vignette-feedback").get_by_text(feedback_snippet, exact=False).wait_for()
 
 
-def test_frame_reading_renders_and_a_vignette_plays_to_an_ending(page, open_notebook, run_all, artifacts):
+def _completions(folder) -> int:
+    """module.complete records for module 1 in the progress store the kernel wrote."""
+    import sqlite3
+
+    db = next(iter(sorted(folder.glob("*.sqlite3"))), None)
+    if db is None:
+        return 0
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT COUNT(*) FROM events WHERE kind = 'module.complete' AND module = 'frame'").fetchone()[0]
+
+
+def test_frame_reading_renders_and_a_vignette_plays_to_an_ending(lab, page, open_notebook, run_all, artifacts):
+    from playwright.sync_api import expect
+
     open_notebook(page, "01_the_frame.ipynb")
     run_all(page)
 
     # Both reading figures render as images with alt text, each followed by its text description.
+    # (waiting assertions: the second figure renders a moment after the first)
     figures = page.locator("figure.course-figure")
-    figures.first.wait_for()
-    assert figures.count() == 2
+    expect(figures).to_have_count(2)
     for i in range(2):
-        assert figures.nth(i).locator("img").get_attribute("alt")
-        assert "Text description." in (figures.nth(i).locator(".figure-description").text_content() or "")
+        expect(figures.nth(i).locator("img")).to_have_attribute("alt", re.compile(r"\w"))
+        expect(figures.nth(i).locator(".figure-description")).to_contain_text("Text description.")
 
     # Play Marcus Bell's vignette along the helpful path, choosing each response by its label.
     player = page.locator(".vignette-player").filter(has_text="Marcus Bell")
@@ -33,15 +48,17 @@ def test_frame_reading_renders_and_a_vignette_plays_to_an_ending(page, open_note
     player.get_by_role("button", name="See how it ends").click()
 
     ending = player.locator(".vignette-ending")
-    ending.get_by_text("welcomed the wish", exact=False).wait_for()
-    assert "For reflection" in (ending.text_content() or "")
+    expect(ending).to_contain_text("welcomed the wish")
+    expect(ending).to_contain_text("For reflection")
     ending.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "01_the_frame_ending.png"), full_page=False)
 
     # Completion is offered, and not recorded until the learner presses the button.
     done = page.get_by_role("button", name="Mark module 1 complete")
     done.scroll_into_view_if_needed()
-    assert done.is_enabled()
+    expect(done).to_be_enabled()
+    assert _completions(lab.progress) == 0, "Run All must not record completion"
     done.click()
-    page.locator("p[role=status]", has_text="Module 1 is marked complete").wait_for()
-    assert done.is_disabled()
+    expect(page.locator("p[role=status]", has_text="Module 1 is marked complete")).to_be_visible()
+    expect(done).to_be_disabled()
+    assert _completions(lab.progress) == 1, "the click records completion once, in this test's progress folder"

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 
 def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, artifacts):
+    from playwright.sync_api import expect
+
     open_notebook(page, "02_transference.ipynb")
     run_all(page)
 
     # both figures rendered as images whose alt text is the description printed beneath them
     figures = page.locator(".course-figure img")
-    figures.nth(1).wait_for()
-    assert figures.count() == 2
+    expect(figures).to_have_count(2)
     alts = [figures.nth(i).get_attribute("alt") for i in range(2)]
     assert all(a.startswith("Text description of the figure.") for a in alts)
     assert any("Notice" in a and "Revise" in a for a in alts)
@@ -22,9 +23,8 @@ def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, art
 
     # three vignette players and the self-check are on the page
     players = page.locator(".vignette-player")
-    players.nth(2).wait_for()
-    assert players.count() == 3
-    page.locator(".selfcheck").first.wait_for()
+    expect(players).to_have_count(3)
+    expect(page.locator(".selfcheck").first).to_be_attached()
 
     # play Jonah's vignette: choose by the option's accessible label, say it, read the feedback
     jonah = players.filter(has_text="I think about you more than I should")
@@ -36,8 +36,8 @@ def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, art
     say.focus()
     page.keyboard.press("Enter")
     feedback = jonah.locator(".vignette-feedback")
-    feedback.get_by_text("Helpful", exact=False).first.wait_for()
-    assert "protects the very space" in feedback.inner_text()
+    expect(feedback).to_contain_text("Helpful")
+    expect(feedback).to_contain_text("protects the very space")
     page.screenshot(path=str(artifacts / "02_transference_vignette.png"), full_page=False)
 
     # the next scene continues the story
@@ -47,8 +47,8 @@ def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, art
     # completion: nothing was recorded by Run All; the button records it and says so
     done = page.get_by_role("button", name="Mark module 2 complete")
     done.scroll_into_view_if_needed()
-    assert done.is_enabled()
+    expect(done).to_be_enabled()
     done.click()
-    page.locator(".module-complete-note").get_by_text("Module 2 is marked complete", exact=False).wait_for()
-    assert done.is_disabled()
+    expect(page.locator(".module-complete-note")).to_contain_text("Module 2 is marked complete")
+    expect(done).to_be_disabled()
     page.screenshot(path=str(artifacts / "02_transference_complete.png"), full_page=False)

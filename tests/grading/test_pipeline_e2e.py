@@ -7,6 +7,7 @@ cheat may gain points over the same answers submitted honestly.
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 import nbformat
@@ -133,6 +134,14 @@ def graded(tmp_path_factory, grading_kit):
     kit.make_submission(course, "m2_transference", "empty", {})
     m2 = {s: course.api.autograde("m2_transference", s, force=True) for s in ("strong", "empty")}
     return course, results, m2
+
+
+def _private_copy(kit, course, tmp_path):
+    """A copy of the graded course for a test that writes (a manual score, a release): the shared
+    one stays as the fixture left it, so every test sees the same gradebook in any order."""
+    root = tmp_path / "grading"
+    shutil.copytree(course.root, root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return kit.Course(root, dict(course.overrides))
 
 
 def _g(kit, course, student, assignment=A):
@@ -263,10 +272,10 @@ def test_gradebook_tampering_is_undone_for_everyone(graded, grading_kit):
     assert "changed instructor files" in reasons and "gradebook.db" in reasons
 
 
-def test_review_lists_flags_and_a_manual_score_overrides(graded, grading_kit):
+def test_review_lists_flags_and_a_manual_score_overrides(graded, grading_kit, tmp_path):
     from course.grading.review import review
 
-    course, _, _ = graded
+    course = _private_copy(grading_kit, graded[0], tmp_path)
     before = [e for e in review(A, course.root) if e.student == "cheat-code-answer"]
     assert before and before[0].item == "answer_1" and before[0].reasons
     with course.gradebook() as gb:
@@ -282,10 +291,10 @@ def test_review_lists_flags_and_a_manual_score_overrides(graded, grading_kit):
     assert not [e for e in review(A, course.root) if e.student == "cheat-code-answer" and e.item == "answer_1"]
 
 
-def test_commands_review_feedback_generate(graded, capsys):
+def test_commands_review_feedback_generate(graded, grading_kit, capsys, tmp_path):
     from course.cli import main
 
-    course, _, _ = graded
+    course = _private_copy(grading_kit, graded[0], tmp_path)
     root = str(course.root)
     assert main(["review", A, "--root", root]) == 0
     out = capsys.readouterr().out
@@ -317,5 +326,8 @@ def test_feedback_teaches_without_leaking(graded, grading_kit):
     assert "Scored by the course grader" in text
     assert not scan_files(html, build_needles(course.root, A, feedback=True), course.root)
     assert "HIDDEN TESTS" not in text and "replaces this result" not in text
+    # the review notes `course review` reads: one entry per graded item of this notebook
     sidecar = grading_kit.review_sidecar(course, A, "partial")
-    assert json.dumps(sidecar)  # readable JSON for `course review`
+    assert set(sidecar) == {A}
+    assert set(sidecar[A]["items"]) == {"answer_1-check", "choice_2-check", "multi_3-check", "match_4-check"}
+    assert isinstance(sidecar[A]["needs_review"], list)
