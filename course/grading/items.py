@@ -77,7 +77,7 @@ class ItemResult:
 
 # --------------------------------------------------------------------------- loading
 def items_file(assignment: str, root: Path | None = None) -> Path:
-    base = (Path(root) / "rubrics" / "items") if root else ITEMS_DIR
+    base = paths.rubrics_dir(root) / "items"  # the course in use, never the installed package's
     return base / f"{assignment}.yml"
 
 
