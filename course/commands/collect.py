@@ -21,6 +21,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--roster", default=None, help="roster CSV (the LMS gradebook export works)")
     parser.add_argument("--match-column", default=None,
                         help="roster column holding the nbgrader student ids (default: detected)")
+    parser.add_argument("--new-students", action="store_true",
+                        help="without --roster: accept student ids from file names that the course does not know yet")
     add_root_argument(parser)
 
 
@@ -31,7 +33,8 @@ def run(args) -> int:
 
     root = use_root(args)
     report = collect_zip(root, args.assignment, Path(args.zip),
-                         roster_path=Path(args.roster) if args.roster else None, match_column=args.match_column)
+                         roster_path=Path(args.roster) if args.roster else None, match_column=args.match_column,
+                         new_students=args.new_students)
     print(report.text())
     if report.placed:
         print(f"Next: course autograde {args.assignment}{root_flag(args)}")
