@@ -47,7 +47,10 @@ def load_config(root: str | Path | None = None):
 
     r = course_root(root)
     try:
-        return PyFileConfigLoader(CONFIG_NAME, path=str(r)).load_config()
+        cfg = PyFileConfigLoader(CONFIG_NAME, path=str(r)).load_config()
+        if "root" not in cfg.CourseDirectory:  # else nbgrader would use the current folder
+            cfg.CourseDirectory.root = str(r)
+        return cfg
     except OSError as exc:
         raise config_os_error(r, exc) from None
     except Exception as exc:
