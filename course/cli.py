@@ -11,7 +11,9 @@ A CourseError raised by a command is printed as one plain message with exit stat
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -58,15 +60,30 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 0
+    saved_root = os.environ.get("COURSE_ROOT")  # a command exports the root it uses for its workers
     try:
         return int(args._run(args) or 0)
     except CourseError as exc:
         print(f"course {args.command}: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        root = os.environ.get("COURSE_ROOT")
+        where = f"the course folder {root}" if root else "that folder"
+        print(f"course {args.command}: cannot write {exc.filename or 'a file'} ({exc.strerror}): {where} is "
+              "read-only for you. Make it writable (chmod -R u+w), or copy the course to a folder you can "
+              "write to and pass --root COPY.", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"course {args.command}: interrupted; nothing finished was lost. Run it again to continue.",
               file=sys.stderr)
         return 130
+    finally:
+        if saved_root is None:
+            os.environ.pop("COURSE_ROOT", None)
+        else:
+            os.environ["COURSE_ROOT"] = saved_root
 
 
 if __name__ == "__main__":  # pragma: no cover

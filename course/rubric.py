@@ -345,7 +345,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
 
 # --- loading ---------------------------------------------------------------------------------
 def _rubric_files(folder: Path | None = None) -> dict[str, Path]:
-    folder = folder or REFLECTIONS_DIR
+    # the reflection rubrics of the course in use (--root, COURSE_ROOT, or found upwards: course/paths.py)
+    folder = folder or paths.rubrics_dir() / "reflections"
     return {p.stem: p for p in sorted(folder.glob("*.yml"))} if folder.is_dir() else {}
 
 
@@ -354,14 +355,19 @@ def list_questions() -> list[str]:
     return sorted(_rubric_files())
 
 
-@lru_cache(maxsize=None)
 def load_rubric(question_id: str) -> Rubric:
     files = _rubric_files()
     if question_id not in files:
         known = ", ".join(sorted(files)) or "none yet"
         raise CourseError(f"There is no reflection question called '{question_id}'.",
                           hint=f"Use one of: {known}.")
-    return load_rubric_file(files[question_id])
+    path = files[question_id]
+    return _load_rubric_cached(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=None)
+def _load_rubric_cached(path: str, _mtime: int) -> Rubric:  # cached per file, so two courses never mix
+    return load_rubric_file(path)
 
 
 def load_rubric_file(path: Path | str) -> Rubric:
@@ -790,8 +796,8 @@ FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "
 def validate_files(files: list[Path]) -> Report:
     """Check reflection rubrics; route grading/rubrics/items/ files to the pipeline's validator."""
     report = Report()
-    items_dir = paths.RUBRICS_DIR / "items"
-    items = [Path(f) for f in files if items_dir in Path(f).resolve().parents]
+    items = [Path(f) for f in files if Path(f).resolve().parent.parent.name == "rubrics"
+             and Path(f).resolve().parent.name == "items"]  # <any course root>/rubrics/items/
     rest = [Path(f) for f in files if Path(f) not in items]
     if items:
         try:

@@ -63,6 +63,8 @@ def _kind_of(path: Path) -> str | None:
         folder = VALIDATORS[kind][0]
         if folder in rp.parents:
             return kind
+    if any(p.name == "rubrics" and (p.parent / paths.CONFIG_NAME).is_file() for p in rp.parents):
+        return "rubrics"  # the rubrics/ of any course root, e.g. an instructor's copy of grading/
     # a file outside the tree: guess by content shape
     try:
         head = path.read_text(encoding="utf-8", errors="replace")[:4000]

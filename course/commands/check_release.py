@@ -1,7 +1,8 @@
 """`course check-release [ASSIGNMENT...]`: prove that released notebooks and feedback leak nothing."""
 from __future__ import annotations
 
-from pathlib import Path
+
+from course.commands._root import add_root_argument, use_root
 
 NAME = "check-release"
 HELP = "generate each assignment and a probe's feedback in a temp copy; fail on leaked solutions, tests or rubrics"
@@ -9,14 +10,14 @@ HELP = "generate each assignment and a probe's feedback in a temp copy; fail on 
 
 def add_arguments(parser) -> None:
     parser.add_argument("assignment", nargs="*", help="assignment id(s) (default: all)")
-    parser.add_argument("--root", type=Path, default=None, help="the nbgrader course folder (default: grading/)")
+    add_root_argument(parser)
     parser.add_argument("--no-feedback", action="store_true", help="check the released notebooks only (faster)")
 
 
 def run(args) -> int:
     from course.grading.release_check import check_release
 
-    leaks = check_release(args.assignment or None, args.root, feedback=not args.no_feedback)
+    leaks = check_release(args.assignment or None, use_root(args), feedback=not args.no_feedback)
     for leak in leaks:
         print(leak)
     if leaks:

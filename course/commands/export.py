@@ -1,6 +1,8 @@
 """`course export`: grades to CSV, or to Canvas / Moodle gradebook-import files."""
 from __future__ import annotations
 
+from course.commands._root import add_root_argument, use_root
+
 NAME = "export"
 HELP = "export grades (per question and totals) as CSV, or as a Canvas or Moodle gradebook import file"
 DESCRIPTION = (
@@ -23,16 +25,16 @@ def add_arguments(parser) -> None:
     parser.add_argument("--missing-as-zero", action="store_true",
                         help="write 0 (instead of a blank) for roster students without a submission")
     parser.add_argument("--output", "-o", default=None, help="output file (default: <root>/reports/grades-<format>.csv)")
-    parser.add_argument("--root", default=None, help="the nbgrader course folder (default: grading/)")
+    add_root_argument(parser)
 
 
 def run(args) -> int:
     from pathlib import Path
 
-    from course.grading.cohort import course_root, db_path
+    from course.grading.cohort import db_path
     from course.grading.export import export
 
-    root = course_root(args.root)
+    root = use_root(args)
     suffix = "-".join(args.assignment) if args.assignment else "all"
     out = Path(args.output) if args.output else root / "reports" / f"grades-{args.format}-{suffix}.csv"
     report = export(db_path(root), args.format, out, assignments=args.assignment,

@@ -1,7 +1,8 @@
 """`course feedback <assignment>`: generate feedback, then check it leaks nothing."""
 from __future__ import annotations
 
-from pathlib import Path
+
+from course.commands._root import add_root_argument, use_root
 
 NAME = "feedback"
 HELP = "generate feedback for an autograded assignment and check it for leaked solutions/tests/rubrics"
@@ -10,7 +11,7 @@ HELP = "generate feedback for an autograded assignment and check it for leaked s
 def add_arguments(parser) -> None:
     parser.add_argument("assignment", help="assignment id, e.g. m1_frame")
     parser.add_argument("--student", default=None, help="only this student")
-    parser.add_argument("--root", type=Path, default=None, help="the nbgrader course folder (default: grading/)")
+    add_root_argument(parser)
 
 
 def run(args) -> int:
@@ -18,7 +19,7 @@ def run(args) -> int:
     from course.grading import gradebook as gbmod
     from course.grading.release_check import build_needles, scan_files
 
-    root = gbmod.course_root(args.root)
+    root = use_root(args)
     if args.assignment not in gbmod.assignments(root):
         raise CourseError(f"There is no assignment called '{args.assignment}'.")
     api = gbmod.open_api(root)

@@ -1,15 +1,16 @@
 """`course generate <assignment>`: make the student version (nbgrader generate_assignment)."""
 from __future__ import annotations
 
-from pathlib import Path
+
+from course.commands._root import add_root_argument, use_root
 
 NAME = "generate"
-HELP = "generate the student version of a graded assignment into grading/release/"
+HELP = "generate the student version of a graded assignment into the course's release/"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("assignment", nargs="+", help="assignment id(s), e.g. m1_frame")
-    parser.add_argument("--root", type=Path, default=None, help="the nbgrader course folder (default: grading/)")
+    add_root_argument(parser)
     parser.add_argument("--no-check", action="store_true", help="skip the leak check of the released notebook")
 
 
@@ -18,7 +19,7 @@ def run(args) -> int:
     from course.grading import gradebook as gbmod
     from course.grading.release_check import build_needles, scan_files
 
-    root = gbmod.course_root(args.root)
+    root = use_root(args)
     known = gbmod.assignments(root)
     for a in args.assignment:
         if a not in known:

@@ -7,17 +7,21 @@ from pathlib import Path
 
 from course.errors import CourseError
 
+from course.commands._root import add_root_argument, use_root
+
 NAME = "score-reflection"
 HELP = "score a written reflection against its rubric and print the result as JSON"
 DESCRIPTION = ("Score one reflection answer (from FILE, or from standard input with '-' or no FILE) "
                "against the rubric of a reflection question and print points, concepts found and "
-               "missing, the review flag and the student-facing feedback as JSON.")
+               "missing, the review flag and the student-facing feedback as JSON. The rubric comes from the course "
+               "in use (its rubrics/reflections/ folder).")
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--question", "-q", metavar="ID",
                         help="the reflection question id, e.g. frame.why-not-friends")
     parser.add_argument("--list", action="store_true", help="list the reflection questions and exit")
+    add_root_argument(parser)
     parser.add_argument("file", nargs="?", default="-", metavar="FILE",
                         help="a text file holding the answer, or '-' for standard input (the default)")
 
@@ -25,6 +29,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from course.rubric import list_questions, load_rubric, score
 
+    use_root(args, check_config=False)  # only its rubrics are read: a read-only course is fine
     if args.list:
         for q in list_questions():
             print(q)

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from course.commands._root import add_root_argument
+
 NAME = "validate"
 HELP = "check vignette, question, rubric and registry files; report file:line problems"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                        help="files or folders to check (default: all course content and rubrics)")
+                        help="files or folders to check (default: all course content and the course's rubrics)")
+    add_root_argument(parser)
 
 
 def _singular(what: str) -> str:
@@ -17,9 +20,22 @@ def _singular(what: str) -> str:
 
 
 def run(args) -> int:
+    from course import paths
+    from course.errors import CourseError
     from course.validation import validate
 
-    report = validate(list(args.paths))
+    targets, note = list(args.paths), ""
+    if not targets:  # the content, and the rubrics of the course in use (never the installed package's)
+        targets = [paths.CONTENT_DIR]
+        try:
+            targets.append(paths.find_course_root(args.root).path / "rubrics")
+        except CourseError as exc:
+            if args.root:
+                raise
+            note = f"Rubrics not checked: {exc.message} Pass --root PATH to check a course's rubrics."
+    report = validate(targets)
+    if note:
+        print(note)
     for problem in sorted(report.problems, key=lambda p: (p.path, p.line)):
         print(problem)
     counts = ", ".join(f"{n} {_singular(what) if n == 1 else what}"

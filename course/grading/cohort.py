@@ -53,17 +53,11 @@ PRIVATE = {"autograded", "feedback", STATE_DIR, ".nbgrader.log"}
 
 # ----------------------------------------------------------------------------- configuration
 def course_root(root: str | os.PathLike | None = None) -> Path:
-    """The nbgrader course root: the given folder, else the repository's `grading/`."""
-    if root is None:
-        from course.paths import GRADING_DIR
+    """The nbgrader course root: `root`, else COURSE_ROOT, else the nearest folder upwards holding
+    nbgrader_config.py (course/paths.py); never the installed package's folder."""
+    from course.paths import find_course_root
 
-        root = GRADING_DIR
-    root = Path(root).resolve()
-    if not (root / "nbgrader_config.py").is_file():
-        raise CourseError(
-            f"No nbgrader course found at {root} (nbgrader_config.py is missing).",
-            hint="Run the command inside the course's grading folder, or pass --root PATH.")
-    return root
+    return find_course_root(root).path
 
 
 def load_config(root: Path, *, scratch: Path | None = None):

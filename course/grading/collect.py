@@ -5,9 +5,10 @@
 
 1. the download is copied into ``downloaded/<assignment>/archive/`` (this folder is course collect's
    copy of the download and is replaced on every run; the original zip is not touched);
-2. nbgrader's default `ExtractorPlugin` unpacks it (and any zip inside it) into
-   ``downloaded/<assignment>/extracted/``; it skips members whose path is absolute or contains
-   ``..`` (zip-slip), and we list those in the report;
+2. our `BoundedExtractor` (an nbgrader `ExtractorPlugin`) unpacks it (and any zip inside it) into
+   ``downloaded/<assignment>/extracted/``, streamed and within size, ratio and count limits; a
+   download with a hostile entry (``..`` or an absolute path: zip slip; a symlink; a zip bomb) is
+   refused whole, naming the entry, before anything is written;
 3. our `LmsFileNameCollector` (a `FileNameCollectorPlugin`) tells nbgrader, for every extracted
    file, the student id, the notebook name and, where the download says it, the submission time;
 4. nbgrader copies each student's notebooks to ``submitted/<student>/<assignment>/`` (replacing that
@@ -32,14 +33,20 @@ Canvas's higher ``-N`` resubmission number, else the later zip entry time) and t
 copies left out. nbgrader itself would stop at such a duplicate when it has no timestamps to compare.
 
 A roster (`--roster`, e.g. the LMS gradebook export) maps LMS ids or names to the student ids used
-in the gradebook: Canvas files by the roster's ``ID`` column, Moodle folders by full name.
+in the gradebook: Canvas files by the roster's ``ID`` column, Moodle folders by full name. Without a
+roster the ids come from the file names; ids the course does not know yet (its submitted/ folders
+and gradebook students) stop the collect with an explanation unless ``new_students`` is set
+(``--new-students``), so that a student is never duplicated under their LMS name. Ids that cannot
+be folder names (``..``, ``.``, a leading dot, separators) are refused.
+
+Collect holds the course's run lock (`exclusive_with_autograde`): it never runs during autograde.
 
 The collector also works from nbgrader's own command line, in the course root:
 ``nbgrader zip_collect m1_frame --collector=course.grading.collect.LmsFileNameCollector --force``.
 """
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
 import logging
 import re
@@ -49,8 +56,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from nbgrader.plugins import FileNameCollectorPlugin
-from traitlets import Unicode
+from nbgrader.plugins import ExtractorPlugin, FileNameCollectorPlugin
+from traitlets import Bool, Int, Unicode
 
 from course.errors import CourseError
 
@@ -80,6 +87,7 @@ class CollectReport:
     superseded: list[tuple[str, str]] = field(default_factory=list)  # (older copy left out, newer copy kept)
     replaced: list[str] = field(default_factory=list)  # students whose earlier submitted/ folder was replaced
     no_file: list[str] = field(default_factory=list)  # roster students with nothing in the zip
+    notes: list[str] = field(default_factory=list)  # what reading the roster left out or assumed
 
     @property
     def students(self) -> list[str]:
@@ -110,6 +118,7 @@ class CollectReport:
         if self.no_file:
             out.append(f"{len(self.no_file)} roster student(s) have no file in this download: "
                        + ", ".join(self.no_file))
+        out += self.notes
         return "\n".join(out)
 
 
@@ -122,25 +131,26 @@ class _RosterIndex:
     by_lms_id: dict[str, str]
     by_name: dict[str, str]
     ids: set[str]
+    ambiguous: set[str] = field(default_factory=set)  # slugged names two roster students share
+    notes: list[str] = field(default_factory=list)
 
 
 def _read_roster(path: Path | None, key: str | None) -> _RosterIndex | None:
     if path is None:
         return None
     from course.grading.export import MATCH_COLUMNS
+    from course.grading.roster import read_table, reject_duplicates
 
-    if not Path(path).is_file():
-        raise CourseError(f"The roster file {path} does not exist.",
-                          hint="Export the gradebook from your LMS as CSV and pass it with --roster.")
-    text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
-    rows = [{(k or "").strip(): (v or "").strip() for k, v in r.items()} for r in csv.DictReader(io.StringIO(text))]
-    rows = [r for r in rows if any(r.values()) and next(iter(r.values()), "").lower() != "points possible"]
-    cols = list(rows[0]) if rows else []
+    table = read_table(path)
+    rows, cols = table.rows, table.columns
     if key is None:
         key = next((c for c in MATCH_COLUMNS if c in cols and c != "ID"), None) or (cols[0] if cols else None)
     if key not in cols:
         raise CourseError(f"The roster has no column '{key}'.", hint=f"Its columns are: {', '.join(cols)}.")
-    idx = _RosterIndex({}, {}, set())
+    reject_duplicates(table, key)
+    if "ID" in cols and key != "ID":
+        reject_duplicates(table, "ID", "Canvas user ID")
+    idx = _RosterIndex({}, {}, set(), notes=list(table.dropped) + ([table.note()] if table.note() else []))
     for r in rows:
         sid = r.get(key, "")
         if not sid:
@@ -155,14 +165,34 @@ def _read_roster(path: Path | None, key: str | None) -> _RosterIndex | None:
         if r.get("First name") or r.get("Last name"):
             names += [f"{r.get('First name', '')} {r.get('Last name', '')}",
                       f"{r.get('Last name', '')}{r.get('First name', '')}"]
-        for n in names:
-            if _slug(n):
-                idx.by_name[_slug(n)] = sid
+        for n in {_slug(n) for n in names if _slug(n)}:
+            if idx.by_name.get(n, sid) != sid:
+                idx.ambiguous.add(n)  # two students with one name: never match a file by that name
+            idx.by_name[n] = sid
+    for n in idx.ambiguous:
+        idx.by_name.pop(n, None)
     return idx
 
 
+def bad_student_id(sid: str) -> str | None:
+    """Why `sid` (taken from a file or folder name) cannot be a student id, or None when it can:
+    it becomes a folder name under submitted/, so '.', '..', a leading dot (a hidden folder,
+    skipped by autograde), path separators and control characters are refused."""
+    if not sid.strip():
+        return "it is empty"
+    if sid in (".", ".."):
+        return f"'{sid}' is a special folder name (it would write outside the student's folder)"
+    if sid.startswith("."):
+        return f"'{sid}' starts with a dot (a hidden folder, which autograde never sees)"
+    if any(ch in sid for ch in "/\\") or any(ord(ch) < 32 or ord(ch) == 127 for ch in sid):
+        return f"{sid!r} holds a path separator or a control character"
+    if len(sid) > 128:
+        return "it is longer than 128 characters"
+    return None
+
+
 def _unsafe(name: str) -> bool:
-    """True for a zip member nbgrader's extractor refuses to write (absolute path or `..`)."""
+    """True for a zip member whose path leads outside the folder it is unpacked into (zip slip)."""
     name = name.replace("\\", "/")
     return name.startswith("/") or ".." in name.split("/") or bool(re.match(r"^[A-Za-z]:", name))
 
@@ -180,6 +210,14 @@ def _parse_time(text: str) -> str | None:
 
 def _match(rel: str, roster: _RosterIndex | None, assignment: str) -> tuple[str | None, str, bool, str, str | None]:
     """(student id or None, file name, late?, why not matched, exchange timestamp)."""
+    sid, fname, late, why, ts = _match_name(rel, roster, assignment)
+    bad = bad_student_id(sid) if sid is not None else None
+    if bad:
+        return None, fname, late, f"the student id taken from the name is unusable: {bad}", None
+    return sid, fname, late, why, ts
+
+
+def _match_name(rel: str, roster: _RosterIndex | None, assignment: str):
     parts = rel.split("/")
     m = MOODLE.match(rel) or (MOODLE.match("/".join(parts[1:])) if len(parts) > 1 else None)
     if m:
@@ -187,6 +225,9 @@ def _match(rel: str, roster: _RosterIndex | None, assignment: str) -> tuple[str 
         if roster is None:
             return _slug(name) or None, fname, False, "", None
         sid = roster.by_name.get(_slug(name))
+        if sid is None and _slug(name) in roster.ambiguous:
+            return None, fname, False, (f"two roster students are called '{name}'; put the file in a folder named "
+                                        "after the student's id"), None
         return sid, fname, False, "" if sid else f"no roster student is called '{name}'", None
     m = CANVAS.match(parts[-1])
     if m:
@@ -208,6 +249,144 @@ def _match(rel: str, roster: _RosterIndex | None, assignment: str) -> tuple[str 
     return None, parts[-1], False, "the file name does not say whose it is (no LMS pattern, no student folder)", None
 
 
+# ----------------------------------------------------------------------------- bounded unzip
+MiB = 1 << 20
+CHUNK = MiB
+
+
+@dataclass
+class _Budget:
+    files: int = 0
+    bytes: int = 0
+
+
+def _mb(n: int) -> str:
+    return f"{n / MiB:,.1f} MB" if n < 1024 * MiB else f"{n / (1024 * MiB):,.2f} GB"
+
+
+class BoundedExtractor(ExtractorPlugin):
+    """nbgrader's extractor plugin, made safe for a download nobody vouches for.
+
+    Every entry of a zip is checked from the zip's directory BEFORE anything is written: a path
+    that leads outside the target folder (absolute, a drive letter, or `..`: "zip slip"), a symbolic
+    link, an encrypted entry, more than `max_files` entries, an entry larger than `max_file_bytes`,
+    a compression ratio above `max_ratio` (a "zip bomb": 1 MB that unpacks to 1 GB) or more than
+    `max_total_bytes` in all. One bad entry refuses the whole download, naming the entry and why;
+    nothing is extracted. Entries are then streamed to disk in 1 MB chunks, never read whole, and
+    counted as they are written (an entry that unpacks to more than its header declares is refused
+    too). A zip inside the zip is unpacked beside itself (as nbgrader does), up to `max_depth`
+    levels, under the same budget. Other archive types (.gz, .tar, .7z) are left as files; the
+    collector reports them as not notebooks. Unlike nbgrader's own extractor this does not depend
+    on setuptools' archive code (which skips bad entries in old versions and raises in new ones).
+
+    Raise a limit in nbgrader_config.py, e.g. ``c.BoundedExtractor.max_file_bytes = 1024 * 1024**2``.
+    """
+
+    max_files = Int(20_000, help="Most entries a download (with the zips inside it) may hold.").tag(config=True)
+    max_file_bytes = Int(256 * MiB, help="Largest size one entry may unpack to, in bytes.").tag(config=True)
+    max_total_bytes = Int(2048 * MiB, help="Largest size a whole download may unpack to, in bytes.").tag(config=True)
+    max_ratio = Int(200, help="Highest compression ratio of an entry larger than 1 MB.").tag(config=True)
+    max_depth = Int(3, help="Zips inside zips are unpacked this many levels deep.").tag(config=True)
+
+    def refuse(self, label: str, entry: str, why: str, hint: str | None = None) -> CourseError:
+        return CourseError(
+            f"The download {label} was refused: its entry '{entry}' {why}. Nothing was extracted or collected.",
+            hint=hint or "Download the submissions from the LMS again. If the entry is really in the download, "
+                         f"remove it (e.g. zip -d {label} '{entry}') and run the same command again.")
+
+    def check(self, zf: zipfile.ZipFile, label: str, budget: _Budget) -> list[zipfile.ZipInfo]:
+        """Every entry of `zf`, checked against the limits from the zip's directory alone."""
+        raise_limit = "If the download is genuine, raise the limit in nbgrader_config.py (c.BoundedExtractor.{})."
+        infos = zf.infolist()
+        for info in infos:
+            name = info.filename
+            if _unsafe(name):
+                raise self.refuse(label, name, "has a path that leads outside the folder it is unpacked into "
+                                               "(an absolute path or '..': a 'zip slip')")
+            if (info.external_attr >> 16) & 0o170000 == 0o120000:
+                raise self.refuse(label, name, "is a symbolic link (it could point anywhere on this computer)")
+            if info.flag_bits & 0x1:
+                raise self.refuse(label, name, "is encrypted (password-protected)")
+            budget.files += 1
+            if budget.files > self.max_files:
+                raise self.refuse(label, name, f"is one more than the {self.max_files:,} files a download may hold",
+                                  hint=raise_limit.format("max_files"))
+            if info.file_size > self.max_file_bytes:
+                raise self.refuse(label, name, f"unpacks to {_mb(info.file_size)}, more than the "
+                                               f"{_mb(self.max_file_bytes)} one file may have",
+                                  hint=raise_limit.format("max_file_bytes"))
+            if info.file_size > MiB and info.file_size > self.max_ratio * max(info.compress_size, 1):
+                raise self.refuse(label, name, f"unpacks to {_mb(info.file_size)} from {_mb(info.compress_size)} "
+                                               f"(compressed {info.file_size // max(info.compress_size, 1):,} to 1; "
+                                               "a 'zip bomb')", hint=raise_limit.format("max_ratio"))
+            budget.bytes += info.file_size
+            if budget.bytes > self.max_total_bytes:
+                raise self.refuse(label, name, f"takes the download past {_mb(self.max_total_bytes)} unpacked",
+                                  hint=raise_limit.format("max_total_bytes"))
+        return infos
+
+    def check_file(self, path: Path) -> None:
+        """Check a zip's entries (the first level) without writing anything."""
+        with zipfile.ZipFile(path) as zf:
+            self.check(zf, Path(path).name, _Budget())
+
+    def extract(self, archive_path: str, extracted_path: str) -> None:
+        budget = _Budget()
+        for src in sorted(Path(archive_path).iterdir()):
+            if not src.is_file():
+                continue
+            if not zipfile.is_zipfile(src):
+                shutil.copy(src, Path(extracted_path) / src.name)
+                continue
+            target = Path(extracted_path) / src.stem
+            partial = Path(extracted_path) / f".{src.stem}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            try:
+                self._unzip(src, partial, src.name, budget, 1)
+            except BaseException:
+                shutil.rmtree(partial, ignore_errors=True)  # a refusal leaves nothing extracted
+                raise
+            if target.exists():
+                shutil.rmtree(target)
+            partial.rename(target)
+
+    def _unzip(self, src: Path, dest: Path, label: str, budget: _Budget, depth: int) -> None:
+        dest.mkdir(parents=True, exist_ok=True)
+        base = dest.resolve()
+        try:
+            zf = zipfile.ZipFile(src)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise self.refuse(label, src.name, f"is not a readable zip ({exc})") from None
+        with zf:
+            for info in self.check(zf, label, budget):
+                out = (dest / info.filename).resolve()
+                if base != out and base not in out.parents:  # belt and braces after the name check
+                    raise self.refuse(label, info.filename, "has a path that leads outside the folder it is unpacked into")
+                if info.is_dir():
+                    out.mkdir(parents=True, exist_ok=True)
+                    continue
+                out.parent.mkdir(parents=True, exist_ok=True)
+                self._stream(zf, info, out, label)
+                if out.suffix.lower() == ".zip" and depth < self.max_depth and zipfile.is_zipfile(out):
+                    self._unzip(out, out.with_suffix(""), f"{label} > {info.filename}", budget, depth + 1)
+                    out.unlink()
+
+    def _stream(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, out: Path, label: str) -> None:
+        import zlib
+
+        limit = min(info.file_size, self.max_file_bytes)
+        written = 0
+        try:
+            with zf.open(info) as src, open(out, "wb") as fh:
+                while chunk := src.read(CHUNK):
+                    written += len(chunk)
+                    if written > limit:
+                        raise self.refuse(label, info.filename, "unpacks to more than the size its header declares")
+                    fh.write(chunk)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError) as exc:
+            raise self.refuse(label, info.filename, f"cannot be unpacked; the zip is damaged ({exc})") from None
+
+
 class LmsFileNameCollector(FileNameCollectorPlugin):
     """nbgrader collector plugin for Canvas, Moodle and plain-folder downloads (see module docstring).
 
@@ -218,6 +397,8 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
     roster = Unicode("", help="Roster CSV mapping LMS ids/names to gradebook student ids.").tag(config=True)
     match_column = Unicode("", help="Roster column holding the gradebook student ids (default: detected)."
                            ).tag(config=True)
+    new_students = Bool(False, help="Without a roster, accept student ids (taken from file names) that the "
+                                    "course does not know yet.").tag(config=True)
 
     def _setup(self) -> None:
         app = self.parent
@@ -233,13 +414,9 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
             for z in sorted(archive.iterdir()):
                 if z.suffix in ARCHIVE_EXT and zipfile.is_zipfile(z):
                     self.zip_stems.add(z.stem)
-                    with zipfile.ZipFile(z) as zf:
+                    with zipfile.ZipFile(z) as zf:  # the central directory only: nothing is decompressed
                         for info in zf.infolist():
-                            if _unsafe(info.filename):
-                                self.report.unmatched.append(
-                                    (info.filename, "refused: its path leads outside the download folder"))
-                            else:
-                                entry_times[f"{z.stem}/{info.filename}"] = datetime(*info.date_time)
+                            entry_times[f"{z.stem}/{info.filename}"] = datetime(*info.date_time)
         losers: list[tuple[str, tuple[str, str]]] = []
         chosen: dict[tuple[str, str], tuple[tuple, str, dict]] = {}
         folder_times: dict[str, str | None] = {}
@@ -248,8 +425,6 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
             key = Path(path).relative_to(extracted).as_posix()
             rel = self._display(key)
             if IGNORED.search(rel) or Path(rel).name.startswith("._") or Path(rel).name == "timestamp.txt":
-                continue
-            if rel.endswith(ARCHIVE_EXT):  # nbgrader's extractor has unpacked it beside itself
                 continue
             sid, fname, late, why, ts = _match(rel, self.roster_index, assignment)
             if sid is None:
@@ -293,8 +468,46 @@ class LmsFileNameCollector(FileNameCollectorPlugin):
                 losers.append((chosen[k][2]["source"], k))
             chosen[k] = (rank, path, info)
         self.plan = {path: info for _, path, info in chosen.values()}
+        if self.roster_index is None and not self.new_students:
+            self._refuse_unknown_ids({info["student_id"] for info in self.plan.values()})
         # every older copy is listed against the copy that finally won
         self.report.superseded = sorted((rel, chosen[k][2]["source"]) for rel, k in losers)
+
+    def _known_students(self) -> set[str]:
+        """Students the course already has: its submitted/ folders and the gradebook's students."""
+        import sqlite3
+
+        cd = self.parent.coursedir
+        sub = Path(cd.root) / cd.submitted_directory
+        known = {p.name for p in sub.iterdir() if p.is_dir() and not p.name.startswith(".")} if sub.is_dir() else set()
+        url = cd.db_url
+        db = Path(url[len("sqlite:///"):].split("?")[0]) if url.startswith("sqlite:///") else None
+        if db is not None and db.is_file() and db.stat().st_size:
+            try:
+                con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+                try:
+                    known |= {r[0] for r in con.execute("SELECT id FROM student")}
+                finally:
+                    con.close()
+            except sqlite3.Error:
+                pass  # a damaged gradebook is reported by the commands that read it
+        return known
+
+    def _refuse_unknown_ids(self, ids: set[str]) -> None:
+        """Without a roster the ids come from the file names; ids the course does not know would make a
+        second record of each student whose LMS name is not their id. Ask for a decision."""
+        known = self._known_students()
+        new = sorted(ids - known)
+        if not known or not new:
+            return
+        shown = ", ".join(new[:8]) + (f" and {len(new) - 8} more" if len(new) > 8 else "")
+        raise CourseError(
+            f"Nothing was collected: without --roster the student ids come from the file names, and {len(new)} of "
+            f"them are new to this course ({shown}), which already has {len(known)} student(s) (e.g. "
+            f"{', '.join(sorted(known)[:3])}). Collecting them would create a second record for every student "
+            "whose LMS name is not their id.",
+            hint="Pass your LMS gradebook export with --roster (it maps LMS names and ids to your students' ids); "
+                 "or, if these are new students, run the same command again with --new-students.")
 
     def collect(self, submitted_file: str):
         if not hasattr(self, "plan"):
@@ -321,9 +534,35 @@ def _assignment_notebooks(root: Path, assignment: str, coursedir=None) -> list[s
                       hint="Check the assignment name, e.g. m1_frame.")
 
 
+@contextlib.contextmanager
+def exclusive_with_autograde(root: Path):
+    """Hold the course's run lock while collecting, so that collect and autograde exclude each other
+    (a submission replaced mid-grading would be journalled with the old file's grade).
+
+    Today this is autograde's own lock (cohort._RunLock: an flock on .course-autograde/run.lock);
+    it is the one place to change when the lock gets its own API."""
+    from course.grading.cohort import _RunLock
+
+    lock = _RunLock(root)
+    try:
+        lock.__enter__()
+    except CourseError:
+        raise CourseError("A 'course autograde' (or another 'course collect') is running on this course right now; "
+                          "collecting during grading could give a new submission the old one's grade.",
+                          hint="Wait for it to finish, then run the same collect command again; nothing was "
+                               "changed.") from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
+
+
 def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Path | None = None,
-                match_column: str | None = None) -> CollectReport:
-    """Run nbgrader's zip collect on one LMS download; return what it placed and what it left out."""
+                match_column: str | None = None, new_students: bool = False) -> CollectReport:
+    """Run nbgrader's zip collect on one LMS download; return what it placed and what it left out.
+
+    The download is checked entry by entry (BoundedExtractor) before anything is written; collect
+    holds the course's run lock, so it never runs while autograde does (and the other way round)."""
     from nbgrader.apps import ZipCollectApp
     from nbgrader.coursedir import CourseDirectory
 
@@ -337,9 +576,13 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
                           hint="Download the submissions from the LMS as one zip and pass that file.")
     try:
         cfg = load_config(root)
+    except OSError as exc:
+        from course.grading.gradebook import config_os_error
+
+        raise config_os_error(root, exc) from None
     except Exception as exc:
-        raise CourseError(f"{root / 'nbgrader_config.py'} could not be read ({exc}).",
-                          hint="Fix the file or restore it from git.") from None
+        raise CourseError(f"{root / 'nbgrader_config.py'} could not be read ({type(exc).__name__}: {exc}).",
+                          hint="Fix the file (the error names the line) or restore it from git.") from None
     cfg.CourseDirectory.assignment_id = assignment
     coursedir = CourseDirectory(config=cfg)
     notebooks = _assignment_notebooks(root, assignment, coursedir)
@@ -348,7 +591,10 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
         cfg.LmsFileNameCollector.roster = str(Path(roster_path).resolve())
     if match_column:
         cfg.LmsFileNameCollector.match_column = match_column
+    cfg.LmsFileNameCollector.new_students = bool(new_students)
     cfg.ZipCollectApp.collector_plugin = LmsFileNameCollector
+    cfg.ZipCollectApp.extractor_plugin = BoundedExtractor
+    BoundedExtractor(config=cfg).check_file(zip_path)  # a hostile zip is refused before anything is written
     # force: a student in this download gets their earlier submitted/ folder replaced (and
     # extracted/ is rebuilt); strict: a notebook name nbgrader does not know is never copied.
     cfg.ZipCollectApp.force = True
@@ -356,7 +602,11 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
     released = Path(coursedir.format_path(coursedir.release_directory, ".", assignment))
     cfg.ZipCollectApp.strict = any(released.glob("*.ipynb"))
 
-    app = ZipCollectApp(coursedir=coursedir, config=cfg)
+    with exclusive_with_autograde(root):
+        return _run_collect(ZipCollectApp(coursedir=coursedir, config=cfg), root, assignment, zip_path, coursedir)
+
+
+def _run_collect(app, root: Path, assignment: str, zip_path: Path, coursedir) -> CollectReport:
     archive = Path(app._format_collect_path(app.archive_directory))
     if archive.is_dir():
         shutil.rmtree(archive)
@@ -396,6 +646,7 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
     report.placed.sort(key=lambda p: (p.student, p.notebook))
     report.replaced = sorted(existed & set(report.students))
     if plugin.roster_index is not None:
+        report.notes = list(plugin.roster_index.notes)
         report.no_file = sorted(plugin.roster_index.ids - set(report.students))
     report.unmatched.sort()
     return report

@@ -19,7 +19,6 @@ students missing from the roster and roster students without a submission.
 from __future__ import annotations
 
 import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,10 +82,13 @@ def load_scores(db_file: Path, assignments: list[str] | None = None, root: Path 
     minus late penalty: nbgrader's own arithmetic)."""
     from nbgrader.api import Gradebook
 
+    from course.grading.gradebook import check_gradebook
+
     db_file = Path(db_file)
     if not db_file.exists():
         raise CourseError(f"There is no gradebook at {db_file}.",
                           hint="Autograde some submissions first (course autograde <assignment>).")
+    check_gradebook(db_file)  # empty, not SQLite, or tables dropped: refuse before nbgrader "repairs" it
     with Gradebook(f"sqlite:///{db_file}?timeout=30") as gb:
         known = [a.name for a in gb.assignments]
         if assignments:
@@ -139,33 +141,29 @@ class Roster:
     columns: list[str]
     rows: list[dict]
     key: str  # the column that holds the nbgrader student id
+    notes: list[str] = field(default_factory=list)  # what reading it left out or assumed, one line each
 
     def by_id(self) -> dict[str, dict]:
         return {r[self.key].strip(): r for r in self.rows if r.get(self.key, "").strip()}
 
 
 def read_roster(path: Path, known_ids: set[str], key: str | None = None) -> Roster:
-    """Read a roster CSV (a Canvas or Moodle gradebook export works as is)."""
-    path = Path(path)
-    if not path.is_file():
-        raise CourseError(f"The roster file {path} does not exist.",
-                          hint="Export the gradebook from your LMS as CSV and pass that file with --roster.")
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    reader = csv.DictReader(io.StringIO(text))
-    cols = [c.strip() for c in (reader.fieldnames or [])]
-    if not cols:
-        raise CourseError(f"The roster {path} is empty.", hint="It needs a header row and one row per student.")
-    rows = []
-    for raw in reader:
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-        if not any(row.values()) or row.get(cols[0], "").lower() == "points possible":
-            continue  # blank lines, and the "Points Possible" row of a Canvas export
-        if row.get("Student", "").lower() in ("student, test", "test student"):
-            continue  # Canvas's "Test Student" (student view) is not a real student
-        rows.append(row)
+    """Read a roster CSV (a Canvas or Moodle gradebook export works as is; see course/grading/roster.py
+    for encodings). The id column must match the gradebook's students and hold each id once."""
+    from course.grading.roster import read_table, reject_duplicates
+
+    table = read_table(path)
+    cols, rows = table.columns, table.rows
     if key:
         if key not in cols:
             raise CourseError(f"The roster has no column '{key}'.", hint=f"Its columns are: {', '.join(cols)}.")
+        if known_ids and not any(r.get(key, "") in known_ids for r in rows):
+            sample = ", ".join(sorted(known_ids)[:3])
+            raise CourseError(
+                f"No value in the roster column '{key}' is a student id of the gradebook (its ids look like: "
+                f"{sample}), so every grade would be left blank.",
+                hint="Pass --match-column with the roster column that holds those ids (roster columns: "
+                     f"{', '.join(cols)}), or leave --match-column out to have it found.")
     else:
         best, hits = None, -1
         for c in MATCH_COLUMNS + [c for c in cols if c not in MATCH_COLUMNS]:
@@ -180,7 +178,32 @@ def read_roster(path: Path, known_ids: set[str], key: str | None = None) -> Rost
                 hint="Pass --match-column NAME to say which roster column holds them "
                      f"(roster columns: {', '.join(cols)}).")
         key = best
-    return Roster(cols, rows, key)
+    reject_duplicates(table, key)
+    notes = list(table.dropped) + ([table.note()] if table.note() else [])
+    return Roster(cols, rows, key, notes)
+
+
+def lms_column(roster: Roster | None, assignment: str) -> str | None:
+    """The roster's existing column for `assignment` (Canvas exports name it 'Title (12345)'): the
+    one whose title, without the '(id)', is the assignment's name or starts with it followed by a
+    space or punctuation (compared ignoring case, '_' and '-'). None when there is none; an error
+    when several match."""
+    import re
+
+    if roster is None:
+        return None
+    want = re.sub(r"[\s_-]+", " ", assignment).strip().lower()
+    hits = []
+    for c in roster.columns:
+        if c in CANVAS_ID_COLUMNS or c in MOODLE_ID_COLUMNS:
+            continue
+        title = re.sub(r"[\s_-]+", " ", re.sub(r"\s*\(\d+\)\s*$", "", c)).strip().lower()
+        if title == want or (title.startswith(want) and not title[len(want)].isalnum()):
+            hits.append(c)
+    if len(hits) > 1:
+        raise CourseError(f"Several roster columns could be the LMS column of {assignment}: {', '.join(hits)}.",
+                          hint="Rename the nbgrader assignment or the LMS assignment so that one matches.")
+    return hits[0] if hits else None
 
 
 # ----------------------------------------------------------------------------- building the file
@@ -243,6 +266,7 @@ def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items
 
     # who is in the file
     if roster is not None:
+        report.warnings += roster.notes
         by_id = roster.by_id()
         report.not_on_roster = [s for s in graded_ids if s not in by_id]
         people = list(by_id)
@@ -273,7 +297,16 @@ def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items
                          st.get("last_name") or r.get("Last name", ""),
                          st.get("email") or r.get("Email address", r.get("email", "")), status] + values(sid))
     elif fmt == "canvas":
-        header = CANVAS_ID_COLUMNS + [h for h, _a, _i in columns]
+        heads = []
+        for h, a, it in columns:
+            existing = lms_column(roster, a) if it is None else None
+            if it is None and roster is not None and existing is None:
+                report.warnings.append(
+                    f"The roster has no Canvas column for {a}: on import Canvas will create a NEW assignment called "
+                    f"'{a}'. To fill the existing one, name the Canvas assignment '{a}' (or rename this file's "
+                    "column to the Canvas column, e.g. 'Title (12345)') before uploading.")
+            heads.append(existing or h)
+        header = CANVAS_ID_COLUMNS + heads
         rows.append(["    Points Possible", "", "", "", ""] + possible)
         for sid in people:
             r = by_id.get(sid)
@@ -303,14 +336,29 @@ def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items
     return header, rows, report
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = __import__("re").compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP's CSV-injection rule): text that starts
+    with =, +, -, @, a tab or a carriage return gets a leading apostrophe ('=2+5 shows as =2+5).
+    Plain numbers (the scores) are left as they are."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def write_table(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write the CSV (csv module, CRLF, minimal quoting) with every cell escaped by `safe_cell`."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        w.writerow(header)
-        w.writerows(rows)
+        w.writerow([safe_cell(c) for c in header])
+        w.writerows([safe_cell(c) for c in row] for row in rows)
     tmp.replace(path)
 
 

@@ -11,6 +11,7 @@ gradebook they failed to create.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import sys
@@ -23,11 +24,9 @@ CONFIG_NAME = "nbgrader_config.py"
 
 
 def course_root(root: str | Path | None = None) -> Path:
-    r = Path(root) if root else paths.GRADING_DIR
-    if not (r / CONFIG_NAME).exists():
-        raise CourseError(f"{r} is not an nbgrader course folder (there is no {CONFIG_NAME} in it).",
-                          hint="Run the command from the course repository, or pass the grading folder.")
-    return r.resolve()
+    """The course root: `root`, else COURSE_ROOT, else the nearest folder upwards holding
+    nbgrader_config.py (course/paths.py); never the installed package's folder."""
+    return paths.find_course_root(root).path
 
 
 def ensure_tools() -> None:
@@ -48,10 +47,80 @@ def load_config(root: str | Path | None = None):
 
     r = course_root(root)
     try:
-        return PyFileConfigLoader(CONFIG_NAME, path=str(r)).load_config()
+        cfg = PyFileConfigLoader(CONFIG_NAME, path=str(r)).load_config()
+        if "root" not in cfg.CourseDirectory:  # else nbgrader would use the current folder
+            cfg.CourseDirectory.root = str(r)
+        return cfg
+    except OSError as exc:
+        raise config_os_error(r, exc) from None
     except Exception as exc:
-        raise CourseError(f"{r / CONFIG_NAME} could not be read ({exc}).",
-                          hint="Fix the file or restore it from git.") from None
+        raise CourseError(f"{r / CONFIG_NAME} could not be read ({type(exc).__name__}: {exc}).",
+                          hint="Fix the file (the error names the line) or restore it from git.") from None
+
+
+READ_ONLY_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def config_os_error(root: Path, exc: OSError) -> CourseError:
+    """A plain message for an OSError met while nbgrader_config.py ran (e.g. it creates folders)."""
+    what = exc.filename or root
+    if exc.errno in READ_ONLY_ERRNOS:
+        return CourseError(
+            f"The course folder {root} is read-only for you: its {CONFIG_NAME} needs to create or write "
+            f"{what} ({exc.strerror}).",
+            hint="nbgrader keeps its gradebook and working folders inside the course. Make the folder writable "
+                 "(chmod -R u+w), or copy the course to a folder you can write to and pass --root COPY.")
+    return CourseError(f"{root / CONFIG_NAME} failed while touching {what} ({exc.strerror or exc}).",
+                       hint="Check that path (disk full? a file where a folder should be?) and run the command again.")
+
+
+# ----------------------------------------------------------------------------- the gradebook file
+def check_gradebook(db: str | Path, *, must_exist: bool = False) -> None:
+    """Refuse, in plain words, a gradebook that nbgrader would silently replace or recreate: an empty
+    (0-byte) file, a file that is not SQLite, or a gradebook with nbgrader's tables missing (nbgrader
+    recreates a dropped table empty, and every grade would read as 0). A missing file passes unless
+    `must_exist` (nbgrader creates a new one)."""
+    import sqlite3
+
+    db = Path(db)
+    if not db.exists():
+        if must_exist:
+            raise CourseError(f"There is no gradebook at {db}.",
+                              hint="Generate the assignment and autograde some submissions first.")
+        return
+    restore = ("Restore gradebook.db from your backup. If the course has no grades yet, delete the file and run "
+               "course generate to create a fresh one.")
+    try:
+        size = db.stat().st_size
+        with open(db, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise CourseError(f"The gradebook {db} cannot be opened ({exc.strerror}).",
+                          hint="Check its permissions.") from None
+    if size == 0:
+        raise CourseError(f"The gradebook {db} is an empty file (0 bytes): the grades it held are gone, and "
+                          "nbgrader would silently start a new, empty gradebook in its place.", hint=restore)
+    if head != b"SQLite format 3\x00":
+        raise CourseError(f"The gradebook {db} is damaged: it is not an SQLite database.", hint=restore)
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise CourseError(f"The gradebook {db} is damaged ({exc}).", hint=restore) from None
+    missing = sorted(GRADEBOOK_TABLES - tables)
+    if missing:
+        raise CourseError(f"The gradebook {db} is damaged: nbgrader's table(s) {', '.join(missing)} are missing, "
+                          "so its grades cannot be trusted (nbgrader would recreate them empty and read every "
+                          "grade as 0).", hint=restore)
+
+
+# nbgrader 0.9's gradebook tables (nbgrader.api.Base.metadata.tables)
+GRADEBOOK_TABLES = frozenset({"assignment", "base_cell", "comment", "course", "grade", "grade_cells", "notebook",
+                              "solution_cells", "source_cell", "student", "submitted_assignment",
+                              "submitted_notebook", "task_cells"})
 
 
 def open_api(root: str | Path | None = None, **config_overrides):
@@ -76,6 +145,8 @@ def _db_path(coursedir) -> Path | None:
 
 def _create_if_missing(coursedir) -> None:
     db = _db_path(coursedir)
+    if db is not None:
+        check_gradebook(db)
     if db is None or db.exists():
         return
     from nbgrader.api import Gradebook

@@ -77,7 +77,8 @@ class ItemResult:
 
 # --------------------------------------------------------------------------- loading
 def items_file(assignment: str, root: Path | None = None) -> Path:
-    base = (Path(root) / "rubrics" / "items") if root else ITEMS_DIR
+    # the given course root, else the course in use (COURSE_ROOT or found upwards), never the package's
+    base = (Path(root) / "rubrics" / "items") if root else paths.rubrics_dir() / "items"
     return base / f"{assignment}.yml"
 
 

@@ -86,13 +86,10 @@ def test_plain_layout_without_roster_and_bad_input(root, tmp_path):
     z = _zip(tmp_path / "plain.zip", {f"s01/{A}/{A}.ipynb": "one", f"s02/{A}.ipynb": "two",
                                       f"s01/{A}/timestamp.txt": "2026-01-30 15:00:00.000000 UTC",
                                       f"s03+{A}+2026-02-01 09:30:00.000000 UTC/{A}.ipynb": "three",
-                                      f"{A}.ipynb": "orphan", "../evil.ipynb": "x"})
+                                      f"{A}.ipynb": "orphan"})
     rep = collect_zip(root, A, z)
     assert rep.students == ["s01", "s02", "s03"]
-    assert [u[0] for u in rep.unmatched] == ["../evil.ipynb", f"{A}.ipynb"]
-    assert "refused" in dict(rep.unmatched)["../evil.ipynb"]
-    assert not (root.parent / "evil.ipynb").exists()
-    assert not (root / "downloaded" / A / "evil.ipynb").exists()
+    assert [u[0] for u in rep.unmatched] == [f"{A}.ipynb"]
     # nbgrader's ZipCollectApp wrote timestamp.txt from the times our collector returned
     assert (root / "submitted" / "s01" / A / "timestamp.txt").read_text() == "2026-01-30 15:00:00"
     assert (root / "submitted" / "s03" / A / "timestamp.txt").read_text() == "2026-02-01 09:30:00"
@@ -104,6 +101,21 @@ def test_plain_layout_without_roster_and_bad_input(root, tmp_path):
         collect_zip(root, A, tmp_path / "r.csv")
     with pytest.raises(CourseError, match="no assignment 'nope'"):
         collect_zip(root, "nope", z)
+
+
+@pytest.mark.parametrize("evil", ["../evil.ipynb", "s01/../../evil.ipynb", "/tmp/evil.ipynb", "C:/evil.ipynb",
+                                  "..\\evil.ipynb"])
+def test_zip_slip_refuses_the_whole_download_whatever_setuptools_does(root, tmp_path, evil):
+    """Issue 19: on 3.12+ setuptools' archive code raised UnsafeMember inside nbgrader's unzip; on 3.11
+    it skipped the entry. The course checks entries itself: the same plain refusal, nothing extracted."""
+    z = _zip(tmp_path / "plain.zip", {f"s01/{A}.ipynb": "one", evil: "x", f"s02/{A}.ipynb": "two"})
+    with pytest.raises(CourseError) as info:
+        collect_zip(root, A, z)
+    msg = str(info.value)
+    assert f"'{evil}'" in msg and "outside the folder" in msg and "Nothing was extracted" in msg
+    assert not (root / "submitted").exists()
+    assert not (root / "downloaded").exists()
+    assert not (root.parent / "evil.ipynb").exists() and not (tmp_path / "evil.ipynb").exists()
 
 
 def test_newest_copy_wins_and_rerun_replaces(root, tmp_path):
@@ -142,13 +154,23 @@ def test_collector_plugin_is_an_nbgrader_plugin():
     assert issubclass(LmsFileNameCollector, FileNameCollectorPlugin)
 
 
-def test_cli_prints_report(root, tmp_path, capsys):
-    from argparse import Namespace
+def test_cli_prints_report(root, tmp_path, capsys, monkeypatch):
+    from course.cli import main
 
-    from course.commands import collect as cmd
-
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("COURSE_ROOT", raising=False)
     z = _zip(tmp_path / "plain.zip", {f"s01/{A}.ipynb": "one", "stray.txt": "?"})
-    rc = cmd.run(Namespace(zip=str(z), assignment=A, roster=None, match_column=None, root=str(root)))
-    out = capsys.readouterr().out
+    rc = main(["collect", str(z), "--assignment", A, "--root", str(root)])
+    cap = capsys.readouterr()
+    out = cap.out
     assert rc == 0 and "1 notebook(s) from 1 student(s)" in out and "stray.txt:" in out
+    # the root is named, and the next step carries it (it is not the one found from here)
+    assert f"Course: {root.resolve()} (given with --root)" in cap.err
+    assert f"Next: course autograde {A} --root {root.resolve()}" in out
+    # run inside the course (here: a subfolder of it), the hint needs no --root
+    (root / "release").mkdir(exist_ok=True)
+    monkeypatch.chdir(root / "release")
+    assert main(["collect", str(z), "--assignment", A]) == 0
+    cap = capsys.readouterr()
+    assert f"Next: course autograde {A}\n" in cap.out and f"Course: {root.resolve()} (found" in cap.err
     assert (root / "submitted" / "s01" / A / f"{A}.ipynb").read_text() == "one"
