@@ -518,6 +518,8 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
             if not student:
                 break
             t0 = time.perf_counter()
+            if student in _FAULTS:  # test hook: a submission that kills its grading process
+                os._exit(3)
             out = scratch / "autograded" / student / assignment
             mine = scratch / "submitted" / student / assignment
             if mine.parent.exists():
@@ -570,6 +572,11 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
         return 1
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+# Tests simulate a submission that crashes its grading process (nothing a submission does can, now
+# that no student code runs in the worker): the worker exits abruptly when it is handed these ids.
+_FAULTS = set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
 
 
 def _scratch_parent() -> str | None:

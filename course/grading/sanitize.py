@@ -23,12 +23,14 @@ Images may only come from the notebook itself (`data:` PNG/JPEG/GIF or a cell at
 """
 from __future__ import annotations
 
+import json
 import re
 
 import nh3
-from nbconvert.preprocessors import Preprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor
 
 SAFE_IMAGE = re.compile(r"^(data:image/(png|jpeg|gif);base64,|attachment:)", re.I)
+MAX_ATTACHMENTS = 2 * 1024 * 1024   # bytes of images pasted into one Markdown cell
 KEEP_MIME = {"text/plain", "image/png", "image/jpeg", "image/gif"}
 _TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area"}
 _ATTRS = {"*": {"class", "title", "lang", "dir"}, "a": {"href"}, "img": {"src", "alt", "width", "height"},
@@ -90,10 +92,15 @@ def sanitize_outputs(outputs) -> tuple[list, int]:
     return kept, dropped
 
 
-class SanitizeNotebook(Preprocessor):
+class SanitizeNotebook(NbGraderPreprocessor):
     """Autograde's last step: the autograded notebook carries no student-controlled script."""
 
     def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code":  # fields a hand-edited notebook may smuggle onto text cells
+            for k in ("outputs", "execution_count"):
+                cell.pop(k, None)
+        if not _is_instructor_cell(cell) and len(json.dumps(cell.get("attachments") or {})) > MAX_ATTACHMENTS:
+            cell.pop("attachments", None)
         if cell.cell_type == "markdown" and not _is_instructor_cell(cell):
             src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
             if src.strip():

@@ -1,0 +1,54 @@
+"""What goes back to students: only their feedback files, checked for leaks.
+
+    removed = prune(root, assignment)               # anything but <notebook>.html leaves feedback/
+    leaks = scan(root, assignment)                  # every file left, encodings undone
+
+nbgrader's generate_feedback copies every non-notebook file of `autograded/<student>/<assignment>/`
+into `feedback/`: the review notes, `timestamp.txt`, and whatever the submission folder held. The
+feedback folder is what nbgrader's exchange hands back to the student, so after generating it
+`prune` keeps only the feedback page of each of the assignment's notebooks, and `scan` checks
+every remaining file for solution, hidden-test, rubric and answer-key text, also when hidden as
+base64, hex, rot13 or %-escapes (course.grading.release_check).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from course.grading.release_check import Leak, build_needles, scan_files
+
+
+def _folders(root: Path, assignment: str, student: str | None) -> list[Path]:
+    base = Path(root) / "feedback"
+    if student:
+        return [base / student / assignment] if (base / student / assignment).is_dir() else []
+    return sorted(p for p in base.glob(f"*/{assignment}") if p.is_dir())
+
+
+def allowed_names(root: Path, assignment: str) -> set[str]:
+    return {p.stem + ".html" for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
+
+
+def prune(root: Path, assignment: str, student: str | None = None) -> list[Path]:
+    """Remove from each feedback folder everything that is not a notebook's feedback page."""
+    keep = allowed_names(root, assignment)
+    removed = []
+    for folder in _folders(root, assignment, student):
+        for entry in sorted(folder.iterdir()):
+            if entry.name in keep and entry.is_file() and not entry.is_symlink():
+                continue
+            removed.append(entry)
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(entry)
+                except OSError:
+                    pass
+    return removed
+
+
+def scan(root: Path, assignment: str, student: str | None = None) -> list[Leak]:
+    files = [p for folder in _folders(root, assignment, student) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return scan_files(files, build_needles(root, assignment, feedback=True), Path(root), decode=True)
