@@ -148,12 +148,21 @@ def run(students: int, assignment: str, jobs: int, keep: Path | None) -> int:
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     api = make_api(seq_root, log_level="ERROR")
     ids = sorted(p.name for p in (seq_root / "submitted").iterdir())
-    t = time.perf_counter()
-    failures = 0
-    for s in ids:
-        res = api.autograde(assignment, s, force=True, create=True)
-        failures += not res["success"]
-    t_seq = time.perf_counter() - t
+    # kernels write their start-up warnings straight to this process's stderr: into a log instead
+    log = base / "sequential-kernels.log"
+    saved = os.dup(2)
+    with open(log, "w") as fh:
+        os.dup2(fh.fileno(), 2)
+        try:
+            t = time.perf_counter()
+            failures = 0
+            for s in ids:
+                res = api.autograde(assignment, s, force=True, create=True)
+                failures += not res["success"]
+            t_seq = time.perf_counter() - t
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
     print(f"nbgrader, sequential (NbGraderAPI.autograde, kernels): {t_seq:.1f} s "
           f"({t_seq / len(ids):.2f} s/student, {failures} failed)")
 

@@ -267,7 +267,8 @@ def test_no_script_in_autograded_notebook_or_feedback(attacked, grading_kit, cap
     assert main(["feedback", A, "--student", "xss", "--root", str(root)]) == 0, capsys.readouterr().out
     feedback = (root / "feedback" / "xss" / A / f"{A}.html").read_text()
     for text in (graded.read_text(), page, feedback):
-        for bad in ("onerror", "onload", "javascript:", "alert('xss", "alert(&#39;xss", "/api/contents"):
+        for bad in ("onerror", "onload=", 'href="javascript:', "href=javascript:", "alert('xss", "alert(&#39;xss",
+                    "alert(\\'xss", "/api/contents"):
             assert bad not in text, bad
     assert "Jordan" in graded.read_text() or "answer_1" in graded.read_text()
 
