@@ -194,7 +194,7 @@ def fingerprint(root: Path, assignment: str, student: str) -> str:
 
 def snapshot_submission(base: Path, dest: Path | None) -> tuple[str, list[str]]:
     """Fingerprint a submission folder and, with `dest`, copy what autograde reads (the notebooks
-    and timestamp.txt) from the very bytes that were hashed: the journal then records the
+    and nbgrader's small timestamp.txt / submission_secret.txt) from the very bytes that were hashed: the journal then records the
     fingerprint of exactly what was graded, even if `course collect` replaces the folder meanwhile.
     Other files are never copied (nbgrader would carry them into autograded/ and feedback/).
     Returns (fingerprint, names of notebooks too large to grade)."""
@@ -207,7 +207,8 @@ def snapshot_submission(base: Path, dest: Path | None) -> tuple[str, list[str]]:
     for p in files:
         rel = p.relative_to(base)
         h.update(str(rel).encode() + b"\0")
-        wanted = dest is not None and len(rel.parts) == 1 and (p.suffix == ".ipynb" or p.name == "timestamp.txt")
+        wanted = dest is not None and len(rel.parts) == 1 and (
+            p.suffix == ".ipynb" or (p.name in ("timestamp.txt", "submission_secret.txt") and p.stat().st_size <= 4096))
         try:
             size = p.stat().st_size
             if size > MAX_NOTEBOOK_BYTES:

@@ -6,7 +6,8 @@
 nbgrader's generate_feedback copies every non-notebook file of `autograded/<student>/<assignment>/`
 into `feedback/`: the review notes, `timestamp.txt`, and whatever the submission folder held. The
 feedback folder is what nbgrader's exchange hands back to the student, so after generating it
-`prune` keeps only the feedback page of each of the assignment's notebooks, and `scan` checks
+`prune` keeps only the feedback page of each of the assignment's notebooks (and the two small files
+nbgrader's exchange needs to hand it back: `timestamp.txt`, `submission_secret.txt`), and `scan` checks
 every remaining file for solution, hidden-test, rubric and answer-key text, also when hidden as
 base64, hex, rot13 or %-escapes (course.grading.release_check).
 """
@@ -26,8 +27,21 @@ def _folders(root: Path, assignment: str, student: str | None) -> list[Path]:
     return sorted(p for p in base.glob(f"*/{assignment}") if p.is_dir())
 
 
+# nbgrader's exchange needs these two small files beside the feedback (release_feedback reads them)
+EXCHANGE_FILES = {"timestamp.txt", "submission_secret.txt"}
+MAX_EXCHANGE_FILE = 4096
+
+
 def allowed_names(root: Path, assignment: str) -> set[str]:
     return {p.stem + ".html" for p in (Path(root) / "source" / assignment).glob("*.ipynb")}
+
+
+def _keep(entry: Path, pages: set[str]) -> bool:
+    if not entry.is_file() or entry.is_symlink():
+        return False
+    if entry.name in pages:
+        return True
+    return entry.name in EXCHANGE_FILES and entry.stat().st_size <= MAX_EXCHANGE_FILE
 
 
 def prune(root: Path, assignment: str, student: str | None = None) -> list[Path]:
@@ -36,7 +50,7 @@ def prune(root: Path, assignment: str, student: str | None = None) -> list[Path]
     removed = []
     for folder in _folders(root, assignment, student):
         for entry in sorted(folder.iterdir()):
-            if entry.name in keep and entry.is_file() and not entry.is_symlink():
+            if _keep(entry, keep):
                 continue
             removed.append(entry)
             if entry.is_dir() and not entry.is_symlink():
