@@ -45,17 +45,18 @@ c.Autograde.sanitize_preprocessors = [
     "course.grading.pipeline.RestoreCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-# Scores come from the submitted SOURCE, read by the grader's process, not from what the
-# student's kernel printed (course/grading/pipeline.py):
-#   GuardFiles       before Execute: load answer keys, remember the gradebook and rubric bytes
-#   SafeExecute      nbgrader's Execute; code that kills the kernel no longer aborts the student
-#   CheckFiles       after Execute: restore anything the submission's code changed, flag it
+# No student code runs during autograde. Scores come from the submitted SOURCE, read by the
+# grader's process, never from what a kernel printed (course/grading/pipeline.py):
+#   ConfinedExecute  takes the place of nbgrader's Execute: for answer-template assignments (all of
+#                    the course's) no kernel is started at all; an assignment whose answer key says
+#                    `execute: true` runs confined (bubblewrap: no network, no course files, limits),
+#                    or is refused where confinement is unavailable; never unconfined
 #   ScoreFromSource  replace each test cell's outputs with the score computed from the source
 #   RecordReview     after SaveAutoGrades: needs_manual_grade + review sidecar for `course review`
+#   SanitizeNotebook last: the autograded notebook (shown by formgrader, turned into feedback)
+#                    carries no student-controlled script (course/grading/sanitize.py)
 c.Autograde.autograde_preprocessors = [
-    "course.grading.pipeline.GuardFiles",
-    "course.grading.pipeline.SafeExecute",
-    "course.grading.pipeline.CheckFiles",
+    "course.grading.pipeline.ConfinedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -64,12 +65,30 @@ c.Autograde.autograde_preprocessors = [
     "course.grading.pipeline.RecordReview",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
+    "course.grading.sanitize.SanitizeNotebook",
 ]
+
+# --- late submissions -----------------------------------------------------------------------
+# A due date is set per assignment in the gradebook (docs/cohort-grading.md, "Due dates"):
+#   nbgrader db assignment add m1_frame --duedate="2026-11-20 17:00:00 UTC"   (in this folder)
+# Without a due date nothing is late. nbgrader's own LateSubmissionPlugin applies the penalty to a
+# notebook submitted after it (its timestamp.txt): "zero" gives a late notebook 0 points; "none"
+# records the lateness and leaves the score (the grader decides). Choose with COURSE_LATE_PENALTY.
+c.AssignLatePenalties.plugin_class = "nbgrader.plugins.LateSubmissionPlugin"
+c.LateSubmissionPlugin.penalty_method = os.environ.get("COURSE_LATE_PENALTY", "zero")
 
 # --- feedback -------------------------------------------------------------------------------
 # nbgrader keeps hidden tests in feedback unless told otherwise (issues 917, 1363).
+# Feedback and formgrader render notebooks with nbconvert's HTMLExporter: sanitize_html makes it
+# clean Markdown and HTML outputs once more (a second layer behind SanitizeNotebook, which also
+# covers autograded notebooks made before it existed).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "course.grading.sanitize.SanitizeNotebook",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+c.HTMLExporter.sanitize_html = True
+# Only the feedback itself goes back to students: the review notes written next to each autograded
+# notebook stay with the instructor (`course feedback` also removes anything else from feedback/).
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".course-review.json"]

@@ -17,7 +17,6 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from course.errors import CourseError
     from course.grading import gradebook as gbmod
-    from course.grading.release_check import build_needles, scan_files
 
     root = use_root(args)
     if args.assignment not in gbmod.assignments(root):
@@ -30,8 +29,14 @@ def run(args) -> int:
     if not res.get("success"):
         raise CourseError(f"nbgrader could not generate feedback: {res.get('error') or 'see the log above'}",
                           hint="Autograde the submissions first (course autograde).")
+    from course.grading.feedback import prune, scan
+
+    removed = prune(root, args.assignment, args.student)
+    if removed:
+        print(f"Removed {len(removed)} file(s) from feedback/ that are not feedback pages "
+              "(review notes, timestamps, files from the submission folder).")
     files = sorted((root / "feedback").glob(f"{args.student or '*'}/{args.assignment}/*.html"))
-    leaks = scan_files(files, build_needles(root, args.assignment, feedback=True), root)
+    leaks = scan(root, args.assignment, args.student)
     for leak in leaks:
         print(leak)
     if leaks:

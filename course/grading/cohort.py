@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from course.errors import CourseError
+from course.grading.lock import course_lock
 
 STATE_DIR = ".course-autograde"
 RETRYABLE = re.compile(
@@ -90,10 +91,63 @@ def make_api(root, *, scratch: Path | None = None, log_level: str = "WARN"):
             # stop it at once instead of waiting for a graceful exit (measured: ~0.5 s of idle
             # waiting per student on nbgrader 0.9.6; the gradebook is identical either way).
             cfg.Execute.shutdown_kernel = "immediate"
+        confine_config(cfg)
     coursedir = CourseDirectory(config=cfg)
     api = NbGraderAPI(coursedir=coursedir, config=cfg)
     api.log_level = log_level
     return api
+
+
+def _autograde_steps(cfg) -> list:
+    from nbgrader.converters.autograde import Autograde
+
+    if "autograde_preprocessors" in cfg.Autograde:
+        return list(cfg.Autograde.autograde_preprocessors)
+    return list(Autograde.class_traits()["autograde_preprocessors"].default())
+
+
+def confine_config(cfg):
+    """Whatever the course's config says, `course autograde` never runs student code unconfined:
+    nbgrader's Execute (or any subclass) becomes `ConfinedExecute` (no execution at all for
+    answer-template assignments, bubblewrap otherwise), and the autograded notebook is sanitized."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from traitlets.utils.importstring import import_item
+
+    steps = []
+    for step in _autograde_steps(cfg):
+        try:
+            cls = import_item(step) if isinstance(step, str) else step
+        except Exception:
+            cls = None
+        name = getattr(cls, "__name__", str(step))
+        if name in ("GuardFiles", "CheckFiles"):
+            continue  # they guarded files against code that no longer runs
+        if isinstance(cls, type) and issubclass(cls, ExecutePreprocessor):
+            step = "course.grading.pipeline.ConfinedExecute"
+        steps.append(step)
+    if not any("SanitizeNotebook" in str(x) for x in steps):
+        steps.append("course.grading.sanitize.SanitizeNotebook")
+    cfg.Autograde.autograde_preprocessors = steps
+    return cfg
+
+
+def execution_refusal(root: Path, assignment: str) -> str | None:
+    """Why `assignment` cannot be autograded here (it needs execution and confinement is not
+    available), or None."""
+    from course.grading.pipeline import needs_execution
+
+    cfg = confine_config(load_config(root))
+    if not needs_execution(cfg, assignment, Path(root)):
+        return None
+    from course.grading import sandbox
+
+    why = sandbox.available()
+    if why is None:
+        return None
+    return (f"Assignment {assignment} needs its notebooks' code run to be graded (its answer key says "
+            f"`execute: true`, or the course's nbgrader_config.py does not score from the answer cells), and "
+            f"this machine cannot run student code confined: {why}. The course never runs student code "
+            f"with your rights, so nothing was graded.")
 
 
 def _ensure_scripts_on_path() -> None:
@@ -124,15 +178,45 @@ def submitted_students(root: Path, assignment: str) -> list[str]:
     return sorted(p.name for p in sub.iterdir() if (p / assignment).is_dir() and not p.name.startswith("."))
 
 
+MAX_NOTEBOOK_BYTES = int(os.environ.get("COURSE_MAX_NOTEBOOK_MB", "25")) * 1024 * 1024
+
+
 def fingerprint(root: Path, assignment: str, student: str) -> str:
-    """A hash of the submitted files (names, sizes, contents): changes when the student resubmits."""
+    """A hash of the submitted files (names and contents): changes when the student resubmits."""
+    return snapshot_submission(Path(root) / "submitted" / student / assignment, None)[0]
+
+
+def snapshot_submission(base: Path, dest: Path | None) -> tuple[str, list[str]]:
+    """Fingerprint a submission folder and, with `dest`, copy what autograde reads (the notebooks
+    and nbgrader's small timestamp.txt / submission_secret.txt) from the very bytes that were hashed: the journal then records the
+    fingerprint of exactly what was graded, even if `course collect` replaces the folder meanwhile.
+    Other files are never copied (nbgrader would carry them into autograded/ and feedback/).
+    Returns (fingerprint, names of notebooks too large to grade)."""
     h = hashlib.sha256()
-    base = Path(root) / "submitted" / student / assignment
-    for p in sorted(base.rglob("*")):
-        if p.is_file() and ".ipynb_checkpoints" not in p.parts:
-            h.update(str(p.relative_to(base)).encode())
-            h.update(p.read_bytes())
-    return h.hexdigest()[:20]
+    too_big = []
+    if dest is not None:
+        dest.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in base.rglob("*") if p.is_file() and not p.is_symlink()
+                   and ".ipynb_checkpoints" not in p.parts) if base.is_dir() else []
+    for p in files:
+        rel = p.relative_to(base)
+        h.update(str(rel).encode() + b"\0")
+        wanted = dest is not None and len(rel.parts) == 1 and (
+            p.suffix == ".ipynb" or (p.name in ("timestamp.txt", "submission_secret.txt") and p.stat().st_size <= 4096))
+        try:
+            size = p.stat().st_size
+            if size > MAX_NOTEBOOK_BYTES:
+                h.update(f"size={size} mtime={p.stat().st_mtime_ns}".encode())
+                if p.suffix == ".ipynb":
+                    too_big.append(p.name)
+                continue
+            data = p.read_bytes()
+        except OSError:
+            continue
+        h.update(hashlib.sha256(data).digest())
+        if wanted:
+            (dest / rel).write_bytes(data)
+    return h.hexdigest()[:20], too_big
 
 
 class Journal:
@@ -376,10 +460,12 @@ def _plain_reason(text: str) -> str:
         (r"UnresponsiveKernelError|kernel became unresponsive", "the kernel stopped responding (an endless loop or memory blow-up)"),
         (r"SchemaTooOldError|SchemaTooNewError|metadata format", "the notebook's nbgrader metadata is from another version"),
         (r"No notebooks found", "no notebook of this assignment was found in the submission"),
+        (r"ExecutionRefused: (.*)", None),
         (r"NotJSONError|Notebook does not appear to be JSON|Unreadable Notebook|JSONDecodeError", "the submitted notebook is damaged (not valid JSON)"),
     ]:
-        if re.search(pat, text):
-            return msg
+        m = re.search(pat, text)
+        if m:
+            return msg or m.group(1)[:300]
     errs = [ln for ln in lines if ln.startswith("[ERROR]") or "Error" in ln]
     return (errs[-1] if errs else (lines[-1] if lines else "unknown error"))[:200]
 
@@ -412,10 +498,14 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
         # everything the course's preprocessors may read (source, submitted, rubrics, config...) is
         # linked; what autograde writes (gradebook, autograded/) is private to this worker
         for entry in root_p.iterdir():
-            if entry.name not in PRIVATE and not entry.name.startswith("gradebook.db"):
+            if entry.name not in PRIVATE and entry.name != "submitted" and not entry.name.startswith("gradebook.db"):
                 os.symlink(entry, scratch / entry.name)
         api = make_api(root_p, scratch=scratch)
         from nbgrader.api import Gradebook
+
+        from course.grading import pipeline
+
+        notebooks = {p.name for p in (root_p / "source" / assignment).glob("*.ipynb")}
 
         send("ready")
         for line in sys.stdin:
@@ -423,7 +513,20 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
             if not student:
                 break
             t0 = time.perf_counter()
+            if student in _FAULTS:  # test hook: a submission that kills its grading process
+                os._exit(3)
             out = scratch / "autograded" / student / assignment
+            mine = scratch / "submitted" / student / assignment
+            if mine.parent.exists():
+                _rmtree_readonly(mine.parent)
+            fp, too_big = snapshot_submission(root_p / "submitted" / student / assignment, mine)
+            big = [n for n in too_big if n in notebooks]
+            if big:
+                send("done", student=student, ok=False, attempts=1, seconds=time.perf_counter() - t0,
+                     reason=f"{big[0]} is larger than {MAX_NOTEBOOK_BYTES // 1024**2} MB, so it was not opened "
+                            "(a notebook of answers is a few hundred KB); look at the file, or raise "
+                            "COURSE_MAX_NOTEBOOK_MB if it is genuine")
+                continue
             attempts, res = 0, {}
             while attempts < 3:
                 attempts += 1
@@ -438,11 +541,18 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
                     break
                 logf.write(f"--- {student}: kernel start problem, retrying\n{text}\n")
                 time.sleep(0.2 * attempts)
+            notes = list(pipeline.LAST_EXECUTION.get("reasons") or [])
             if res.get("success") and out.is_dir():
                 with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
+                    if notes:  # a confined run hit a limit: every grade of this student goes to a person
+                        sub = gb.find_submission(assignment, student)
+                        for nb_ in sub.notebooks:
+                            for g in nb_.grades:
+                                g.needs_manual_grade = True
+                        gb.db.commit()
                     data = _extract(gb, assignment, student)
                 send("done", student=student, ok=True, data=data, folder=str(out), attempts=attempts,
-                     seconds=time.perf_counter() - t0)
+                     seconds=time.perf_counter() - t0, fingerprint=fp, notes=notes)
             else:
                 text = (res.get("log") or "") + "\n" + (res.get("error") or "")
                 logf.write(f"--- {student} failed after {attempts} attempt(s)\n{text}\n")
@@ -457,6 +567,11 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
         return 1
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+# Tests simulate a submission that crashes its grading process (nothing a submission does can, now
+# that no student code runs in the worker): the worker exits abruptly when it is handed these ids.
+_FAULTS = set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
 
 
 def _scratch_parent() -> str | None:
@@ -530,27 +645,6 @@ def _check_not_locked(db_file: Path) -> None:
         con.close()
 
 
-class _RunLock:
-    def __init__(self, root: Path):
-        self.path = Path(root) / STATE_DIR / "run.lock"
-
-    def __enter__(self):
-        import fcntl
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fh = open(self.path, "w")
-        try:
-            fcntl.flock(self.fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self.fh.close()
-            raise CourseError("Another 'course autograde' is already running on this course.",
-                              hint="Wait for it to finish (or stop it), then run this again.") from None
-        return self
-
-    def __exit__(self, *exc):
-        self.fh.close()
-
-
 def autograde_cohort(
     assignment: str,
     *,
@@ -576,7 +670,11 @@ def autograde_cohort(
     _ensure_assignment(dbf, assignment)
     jobs = max(1, int(jobs or os.cpu_count() or 1))
     t_start = time.perf_counter()
-    with _RunLock(root):
+    refusal = execution_refusal(root, assignment)
+    if refusal:
+        raise CourseError(refusal, hint="Install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap) and run "
+                                        "the same command again, or grade on a machine that has it.")
+    with course_lock(root, "course autograde"):
         _check_not_locked(dbf)
         todo, skipped = plan(root, assignment, force=force, students=students)
         summary = Summary(assignment, skipped=skipped)
@@ -702,18 +800,28 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
                 line = w.proc.stdout.readline()
                 if not line:  # the worker's end of the pipe closed: it exited or was killed
                     retire(w)
-                    w.proc.wait()
+                    w.kill()  # and anything it started
                     s = w.current
-                    reason = "its grading process stopped unexpectedly"
                     if w.crash:
+                        # the worker could not even start: a problem of the run, not of a student
                         reason = "the grading process could not start: " + w.crash.strip().splitlines()[-1][:160]
+                        if s is not None:
+                            pending.append(s)
+                        if pending and restarts < max_restarts:
+                            restarts += 1
+                            start_worker()
+                        continue
                     if s is not None:
-                        if attempts.get(s, 0) < 2 and not w.crash:
+                        # a worker that died while grading s is charged to s, never to the run: s gets one
+                        # more try in a fresh worker (the first death may have been a stray kill), then
+                        # fails, named, while everyone else goes on
+                        if attempts.get(s, 0) < 2:
                             pending.append(s)
                         else:
-                            record(StudentResult(s, "failed", reasons=[reason], attempts=attempts.get(s, 1)))
-                    if pending and restarts < max_restarts and (w.current is not None or w.crash):
-                        restarts += 1
+                            record(StudentResult(s, "failed", flagged=True, attempts=attempts.get(s, 1), reasons=[
+                                "grading this submission stopped the grading process twice; it was not graded "
+                                "(open the notebook by hand, or ask the student to resubmit)"]))
+                    if pending and len(workers) < jobs:
                         start_worker()
                     continue
                 msg = json.loads(line)
@@ -747,6 +855,7 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
                 w.kill()
             else:
                 w.stop(10)
+            w.kill()  # no process of this run outlives it (the worker's whole process group)
         sel.close()
         if gb is not None:
             gb.close()
@@ -773,7 +882,10 @@ def _merge(root: Path, assignment: str, gb, journal: Journal, payload: dict) -> 
                              attempts=payload["attempts"], seconds=payload["seconds"])
     _swap_in(staging, dest)
     score, maxs, flagged, reasons = _summarise(payload["data"], Path(root) / "autograded" / s / assignment)
-    journal.append({"student": s, "fingerprint": fingerprint(root, assignment, s), "score": score,
+    reasons += [f"running the notebook (confined): {n}" for n in payload.get("notes") or []]
+    flagged = flagged or bool(payload.get("notes"))
+    journal.append({"student": s, "fingerprint": payload.get("fingerprint") or fingerprint(root, assignment, s),
+                    "score": score,
                     "max_score": maxs, "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     return StudentResult(s, "graded", score=score, max_score=maxs, flagged=flagged, reasons=reasons,
                          attempts=payload["attempts"], seconds=payload["seconds"])

@@ -286,6 +286,93 @@ class SafeExecute(Execute):
             return nb, resources
 
 
+def scores_from_source(config) -> bool:
+    """True when the configured autograde pipeline scores from the answer cells' source."""
+    try:
+        pre = config.Autograde.autograde_preprocessors
+    except Exception:
+        return False
+    return any("ScoreFromSource" in (p if isinstance(p, str) else getattr(p, "__name__", "")) for p in pre or [])
+
+
+def needs_execution(config, assignment: str, root: Path) -> bool:
+    """Does grading this assignment need its notebooks' code run?
+
+    No for every answer-template assignment (all of the course's): the pipeline scores from the
+    source and the answer key does not ask for execution. Yes when the answer key says
+    `execute: true`, or when the course's pipeline does not score from the source at all (a plain
+    nbgrader assignment whose test cells compute the score in the kernel)."""
+    if not scores_from_source(config):
+        return True
+    try:
+        key = itemlib.load_items(assignment, root)
+    except Exception:
+        return False  # ScoreFromSource flags a missing/broken key; running code would not help
+    return bool(key.get("execute"))
+
+
+class ExecutionRefused(RuntimeError):
+    """An assignment needs execution and this machine cannot confine it."""
+
+
+LAST_EXECUTION: dict[str, Any] = {}   # what the last ConfinedExecute did (read by the cohort worker)
+
+
+class ConfinedExecute(Execute):
+    """Autograde's execution step: none at all for answer-template assignments, else confined.
+
+    Takes the place of nbgrader's Execute. For an assignment graded from its source (see
+    `needs_execution`) no kernel is started and the notebook is left as submitted: nothing the
+    student wrote runs. Otherwise the notebook runs in `course.grading.sandbox` (bubblewrap: no
+    network, no course files, limits, every process killed afterwards), and only its outputs come
+    back. Where confinement is not available the student's grading stops with a plain message
+    (ExecutionRefused): student code never runs unconfined.
+    """
+
+    def preprocess(self, nb, resources, km=None):
+        LAST_EXECUTION.clear()
+        assignment = resources["nbgrader"]["assignment"]
+        root = _course_root(self.config)
+        if not needs_execution(self.config, assignment, root):
+            LAST_EXECUTION.update(executed=False, reasons=[])
+            resources.setdefault("course", {})["executed"] = False
+            return nb, resources
+        from course.grading import sandbox
+
+        why = sandbox.available()
+        if why:
+            raise ExecutionRefused(
+                f"Assignment {assignment} needs its code run to be graded, and this machine cannot run student "
+                f"code confined ({why}). The course never runs student code unconfined, so it was not graded.")
+        kernel = ((nb.metadata.get("kernelspec") or {}).get("name")) or "python3"
+        outcome = sandbox.execute(nb, cell_timeout=int(self.timeout or 10), kernel=kernel,
+                                  total_timeout=int(os.environ.get("COURSE_SANDBOX_TIMEOUT", "0") or 0)
+                                  or max(30, int(self.timeout or 10) * 6 + 20))
+        sandbox.merge_outputs(nb, outcome.notebook)
+        from course.grading.sanitize import sanitize_outputs
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, _ = sanitize_outputs(cell.get("outputs"))
+        LAST_EXECUTION.update(executed=True, status=outcome.status, reasons=list(outcome.reasons))
+        resources.setdefault("course", {})["executed"] = True
+        if outcome.reasons:
+            resources["course"]["execute_error"] = "; ".join(outcome.reasons)
+        return nb, resources
+
+
+_EDITED: dict[tuple, list[str]] = {}  # cells whose nbgrader metadata a submission edited, per notebook
+
+
+def _nb_key(resources) -> tuple:
+    info = resources.get("nbgrader") or {}
+    return (info.get("student"), info.get("assignment"), info.get("notebook"))
+
+
+def _edited_cells(resources) -> list[str]:
+    """The sanitize and autograde passes get separate `resources`: the note lives here between them."""
+    return _EDITED.setdefault(_nb_key(resources), [])
+
+
 class RestoreCells(OverwriteCells):
     """nbgrader's OverwriteCells, made safe for any submission.
 
@@ -296,7 +383,44 @@ class RestoreCells(OverwriteCells):
       KeyError there.
     """
 
+    def preprocess(self, nb, resources):
+        self._truth = None
+        _EDITED.pop(_nb_key(resources), None)
+        return super().preprocess(nb, resources)
+
+    def _source_truth(self) -> dict:
+        """{grade_id: {grade, solution, locked, points, cell_type}} as the gradebook knows them."""
+        if self._truth is None:
+            source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            grade = {c.name: c.max_score for c in source_nb.grade_cells}
+            solution = {c.name for c in source_nb.solution_cells}
+            self._truth = {c.name: {"grade": c.name in grade, "solution": c.name in solution,
+                                    "locked": bool(c.locked), "points": grade.get(c.name), "cell_type": c.cell_type}
+                           for c in source_nb.source_cells}
+        return self._truth
+
     def preprocess_cell(self, cell, resources, cell_index):
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if isinstance(meta, dict) and meta.get("grade_id"):
+            truth = self._source_truth().get(meta["grade_id"])
+            if truth is not None:
+                # A student may edit a cell's nbgrader metadata ("grade": true on an answer cell,
+                # other points): nbgrader would then look the cell up as something it is not and
+                # abort. The gradebook's own record of the cell wins; the edit is noted for review.
+                edited = [k for k in ("grade", "solution", "locked") if bool(meta.get(k)) != truth[k]]
+                if truth["grade"] and meta.get("points") is not None and float(meta.get("points") or 0) != truth["points"]:
+                    edited.append("points")
+                if edited:
+                    meta.update({k: truth[k] for k in ("grade", "solution", "locked")})
+                    if truth["grade"]:
+                        meta["points"] = truth["points"]
+                    else:
+                        meta.pop("points", None)
+                    _edited_cells(resources).append(f"{meta['grade_id']} ({', '.join(edited)})")
+            elif meta.get("grade") or meta.get("locked"):
+                # an id the gradebook does not know, dressed up as a graded or locked cell
+                del cell.metadata["nbgrader"]
+                _edited_cells(resources).append(f"{meta['grade_id']} (unknown id)")
         cell, resources = super().preprocess_cell(cell, resources, cell_index)
         meta = cell.get("metadata", {}).get("nbgrader")
         if meta is not None and "grade_id" not in meta:
@@ -408,6 +532,8 @@ class ScoreFromSource(NbGraderPreprocessor):
         self._results: dict[str, Scored] = {}
         self._tampered = (resources.get("course") or {}).get("tampered") or []
         self._execute_error = (resources.get("course") or {}).get("execute_error")
+        self._notes = submission_notes(nb, resources, self.config, key)
+        self._first = True
         nb, resources = super().preprocess(nb, resources)
         resources.setdefault("course", {})["scores"] = {k: v.to_dict() for k, v in self._results.items()}
         resources["course"]["key_error"] = key.get("error")
@@ -429,14 +555,91 @@ class ScoreFromSource(NbGraderPreprocessor):
             nb = self._nb
             s = score_answer(item, extract_answer(nb, item_id), max_points)
         if self._execute_error:
-            s.review.append(f"The notebook's code stopped the kernel during grading ({self._execute_error}); "
+            s.review.append(f"Running the notebook's code (confined) went wrong: {self._execute_error}; "
                             "the score comes from the answer text, but a grader should look.")
+        if self._first:  # what concerns the whole submission is said once, on its first question
+            s.review.extend(self._notes)
+            self._first = False
+        for note in self._notes_for(item_id):
+            if note not in s.review:
+                s.review.append(note)
         if self._tampered:
             s.review.append("Code in this submission changed instructor files during grading "
                             f"(restored): {', '.join(self._tampered[:5])}.")
         cell.outputs = _result_outputs(s)
         self._results[gid] = s
         return cell, resources
+
+
+    def _notes_for(self, item_id: str) -> list[str]:
+        """Reasons that belong to one question: a reflection typed in a text cell."""
+        item = self._items.get(item_id) or {}
+        if item.get("kind") != "reflection":
+            return []
+        ex = extract_answer(self._nb, item_id)
+        if ex.found and isinstance(ex.value, str) and len(ex.value.split()) >= 15:
+            return []
+        words = _student_markdown_words(self._nb)
+        if words >= 15:
+            return [f"The answer cell holds no reflection, but a text (Markdown) cell the student added holds "
+                    f"{words} words: the reflection may have been typed there. A grader should read it."]
+        return []
+
+
+def _student_markdown_words(nb) -> int:
+    """Words in Markdown cells that are not instructor cells (locked cells restored by nbgrader)."""
+    n = 0
+    for cell in nb.cells:
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if cell.get("cell_type") == "markdown" and not meta.get("locked"):
+            src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+            n += len(re.findall(r"[A-Za-z\u00C0-\u024F']{2,}", src))
+    return n
+
+
+def submission_notes(nb, resources, config, key) -> list[str]:
+    """Reasons for a person that concern the whole submission, not one answer."""
+    notes = []
+    course = resources.get("course") or {}
+    for edited in _EDITED.pop(_nb_key(resources), None) or []:
+        notes.append(f"Submission: the grading settings of cell {edited} were edited in the notebook; "
+                     "the course's own settings were used.")
+    # other notebooks in the submission folder (e.g. m2_transference-Copy1.ipynb): never graded
+    try:
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources["nbgrader"]
+        cd = CourseDirectory(config=config)
+        folder = Path(cd.format_path(cd.submitted_directory, info["student"], info["assignment"]))
+        mine = f"{info['notebook']}.ipynb"
+        source = Path(cd.format_path(cd.source_directory, ".", info["assignment"]))
+        known = {p.name for p in source.glob("*.ipynb")} | {mine}
+        others = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in known)
+        if others:
+            notes.append("Submission: the folder also holds " + ", ".join(others[:5])
+                         + (" ..." if len(others) > 5 else "") + f", which is not graded (only {mine} is). "
+                         "The student's work may be in that copy: open it, and grade by hand if so.")
+    except Exception:
+        pass
+    # code the student added outside the answer cells: never run, but worth a look
+    added = []
+    for i, cell in enumerate(nb.cells):
+        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
+        if cell.get("cell_type") != "code" or meta.get("grade_id"):
+            continue
+        src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+        try:
+            tree = ast.parse(src)
+        except (SyntaxError, ValueError):
+            added.append(i + 1)
+            continue
+        if any(not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)) for st in tree.body):
+            added.append(i + 1)
+    if added and not course.get("executed"):
+        notes.append("Submission: code the student added outside the answer cells (cell "
+                     + ", ".join(map(str, added[:5])) + ") was not run; the grade does not depend on it, "
+                     "but a grader may want to see what it tried.")
+    return notes
 
 
 class RecordReview(NbGraderPreprocessor):

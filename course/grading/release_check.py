@@ -15,8 +15,12 @@ touched. What counts as a leak:
   delimiters themselves;
 * rubric internals: evidence patterns, term lists and scoring settings of the reflection
   rubrics, except wording that is public anyway (the prompt shown to students, concept labels
-  and the feedback texts written for students). The structured items' answer keys reach a
-  notebook only as solution lines, which are covered above.
+  and the feedback texts written for students);
+* answer keys: the structured items' key file (`rubrics/items/<assignment>.yml`) as it would look
+  printed (YAML, JSON or Python spelling of each answer), which a right answer typed by a student
+  never matches.
+
+Feedback is scanned with `decode=True`: text hidden as base64, hex, rot13 or %-escapes is found too.
 """
 from __future__ import annotations
 
@@ -43,7 +47,7 @@ MIN_LEN = 12
 
 @dataclass(frozen=True)
 class Needle:
-    kind: str     # "solution" | "hidden test" | "rubric"
+    kind: str     # "solution" | "hidden test" | "rubric" | "answer key"
     text: str
     where: str    # where the needle comes from (for the report)
 
@@ -145,6 +149,8 @@ def build_needles(root: Path, assignment: str, *, feedback: bool = False) -> lis
     rubric_dir = root / "rubrics" / "reflections"
     import yaml
 
+    needles += answer_key_needles(root, assignment, key)
+
     for it in key.get("items", []):
         if it.get("kind") != "reflection":
             continue
@@ -162,12 +168,83 @@ def build_needles(root: Path, assignment: str, *, feedback: bool = False) -> lis
     return needles
 
 
-def scan_text(text: str, needles: list[Needle]) -> list[Needle]:
-    hay = _norm(html.unescape(text))
+def answer_key_needles(root: Path, assignment: str, key: dict) -> list[Needle]:
+    """The structured answer key (rubrics/items/<assignment>.yml) as it would look if printed:
+    its header, and every answer in YAML, JSON and Python spellings. A student's own right answer
+    (`choice_2 = "B"`) is none of these, so right answers are never reported as leaks."""
+    out: list[Needle] = []
+    f = root / "rubrics" / "items" / f"{assignment}.yml"
+    where = f"rubrics/items/{f.name}"
+    if f.exists():
+        for line in f.read_text(encoding="utf-8", errors="replace").splitlines()[:3]:
+            if line.startswith("#") and len(line.strip("# ").strip()) >= MIN_LEN:
+                out.append(Needle("answer key", line.strip("# ").strip(), where))
+    for it in key.get("items", []):
+        ans = it.get("answer")
+        if ans is None:
+            continue
+        forms = []
+        if isinstance(ans, dict):
+            forms += [f"{k}: {v}" for k, v in ans.items()]       # YAML lines of a matching key
+            forms.append(json.dumps({"answer": ans})[1:-1])
+            forms.append(repr({"answer": ans})[1:-1])
+        else:
+            vals = ans if isinstance(ans, list) else [ans]
+            forms.append("answer: " + (str(vals[0]) if not isinstance(ans, list) else "- " + " - ".join(map(str, vals))))
+            forms.append(json.dumps({"answer": ans})[1:-1])
+            forms.append(repr({"answer": ans})[1:-1])
+        forms.append(f"id: {it['id']} kind: {it['kind']}")
+        for form in dict.fromkeys(forms):
+            out.append(Needle("answer key", form, f"{where} ({it['id']})"))
+    return out
+
+
+_B64 = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}[\s:]?){12,}")
+
+
+def decoded_views(text: str, depth: int = 2) -> list[str]:
+    """The text, plus what it says once obvious encodings are undone: base64 (standard and
+    URL-safe), hex, rot13, %-escapes and HTML entities, applied up to `depth` times in a row."""
+    import base64
+    import binascii
+    import codecs
+    from urllib.parse import unquote_plus
+
+    views, frontier = [text], [text]
+    for _ in range(depth):
+        nxt = []
+        for t in frontier:
+            found = []
+            for m in _B64.finditer(t):
+                chunk = m.group(0)
+                for dec in (base64.b64decode, base64.urlsafe_b64decode):
+                    try:
+                        raw = dec(chunk + "=" * (-len(chunk) % 4))
+                    except (binascii.Error, ValueError):
+                        continue
+                    found.append(raw.decode("utf-8", errors="ignore"))
+            for m in _HEX.finditer(t):
+                try:
+                    found.append(bytes.fromhex(re.sub(r"[\s:]", "", m.group(0))).decode("utf-8", errors="ignore"))
+                except ValueError:
+                    pass
+            found.append(codecs.encode(t, "rot13"))
+            found.append(unquote_plus(t))
+            found.append(html.unescape(t))
+            nxt += [f for f in found if f and f != t and f not in views]
+        views += nxt
+        frontier = [f for f in nxt if len(f) >= 16]
+    return views
+
+
+def scan_text(text: str, needles: list[Needle], *, decode: bool = False) -> list[Needle]:
+    views = decoded_views(text) if decode else [text]
+    hays = [_norm(html.unescape(v)) for v in views]
     seen, out = set(), []
     for n in needles:
         t = _norm(n.text)
-        if t and t in hay and (n.kind, t) not in seen:
+        if t and any(t in hay for hay in hays) and (n.kind, t) not in seen:
             seen.add((n.kind, t))
             out.append(n)
     return out
@@ -192,11 +269,13 @@ def notebook_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def scan_files(files: list[Path], needles: list[Needle], base: Path) -> list[Leak]:
+def scan_files(files: list[Path], needles: list[Needle], base: Path, *, decode: bool = False) -> list[Leak]:
+    """Leaks in each file (any file: notebooks by their text, others as text, binary or not).
+    With decode=True, base64/hex/rot13/%-encoded copies of protected text are found too."""
     leaks = []
     for f in files:
-        text = notebook_text(f) if f.suffix == ".ipynb" else f.read_text(encoding="utf-8", errors="replace")
-        for n in scan_text(text, needles):
+        text = notebook_text(f) if f.suffix == ".ipynb" else f.read_bytes().decode("utf-8", errors="replace")
+        for n in scan_text(text, needles, decode=decode):
             leaks.append(Leak(str(f.relative_to(base)), n))
     return leaks
 

@@ -244,8 +244,8 @@ def test_loop_huge_output_and_stderr_do_not_change_scores(graded, grading_kit):
     assert size < 500_000
     side = kit.review_sidecar(course, A, "loop")[A]
     assert "choice_2-check" in side["needs_review"]  # code next to the answer is shown to a person
-    side = kit.review_sidecar(course, A, "kernel-killer")[A]
-    assert "stopped the kernel" in " ".join(side["items"]["match_4-check"]["review_reasons"])
+    side = kit.review_sidecar(course, A, "kernel-killer")[A]  # never run: flagged for the code next to the answer
+    assert "code besides the answer" in " ".join(side["items"]["multi_3-check"]["review_reasons"])
 
 
 @pytest.mark.parametrize("cheat", ["cheat-redefine", "cheat-min", "cheat-kernel", "cheat-code-answer",
@@ -263,13 +263,13 @@ def test_no_cheat_gains_points(graded, grading_kit, cheat):
     assert side["needs_review"], cheat  # every cheat is put in front of a person
 
 
-def test_gradebook_tampering_is_undone_for_everyone(graded, grading_kit):
+def test_gradebook_tampering_code_never_runs(graded, grading_kit):
     course, _, _ = graded
     with sqlite3.connect(str(course.root / "gradebook.db")) as con:
         assert con.execute("SELECT COUNT(*) FROM grade WHERE manual_score IS NOT NULL").fetchone()[0] == 0
     side = grading_kit.review_sidecar(course, A, "cheat-gradebook")[A]
     reasons = " ".join(r for it in side["items"].values() for r in it["review_reasons"])
-    assert "changed instructor files" in reasons and "gradebook.db" in reasons
+    assert "code besides the answer" in reasons  # the attempt is shown to a person
 
 
 def test_review_lists_flags_and_a_manual_score_overrides(graded, grading_kit, tmp_path):
