@@ -18,7 +18,10 @@ c.CourseDirectory.root = _here
 # machines; keep it inside the course root for single-machine use.
 c.Exchange.root = os.path.join(_here, "exchange")
 c.Exchange.cache = os.path.join(_here, "exchange", ".cache")
-os.makedirs(c.Exchange.cache, exist_ok=True)  # nbgrader refuses a missing exchange folder
+try:
+    os.makedirs(c.Exchange.cache, exist_ok=True)  # nbgrader refuses a missing exchange folder
+except OSError:
+    pass  # a read-only course can still be reviewed and exported; release/submit will say what is wrong
 
 # --- the released notebook ------------------------------------------------------------------
 # Answer cells keep their template line (answer_1 = """ """) above the solution block, so the
