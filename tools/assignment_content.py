@@ -109,9 +109,11 @@ ASSIGNMENTS = {
         "Before acting, Sam should take this to supervision or consultation, reflect on the link with "
         "the brother, and separate what belongs to Tyler from what belongs to Sam. Personal therapy may "
         "help if the pattern keeps recurring. Asking for a transfer because Sam dislikes Tyler would "
-        "not be sound: the ACA Code of Ethics (2014), A.11.b, rules out referring a client solely "
-        "because of the counselor's personally held values, attitudes, beliefs and behaviors, and a "
-        "referral should rest on competence or impairment, decided after consultation, not on irritation.\n\n"
+        "not be sound: Tyler's welfare comes first, an unprepared transfer risks the abandonment the ACA "
+        "Code of Ethics (2014), A.12, warns against, and irritation like this is usually workable once "
+        "understood. (A.11.b, often quoted here, is narrower: it bars referral based solely on the "
+        "counselor's personal values, and dislike is not a value.) A referral should rest on competence "
+        "or impairment, decided after consultation, not on irritation.\n\n"
         "In session, Sam can repair the rupture: acknowledge the sharp reply without blaming Tyler "
         "(\"Last week I answered you more sharply than I meant to\"), and get curious about Tyler's "
         "dismissiveness, which may be how he protects himself. Used this way, Sam's reaction becomes "
@@ -222,6 +224,15 @@ ASSIGNMENTS = {
                          "d": "A counselor suggests that a current client, a builder, pay for sessions by renovating the counselor's kitchen, to be settled informally."},
              categories=["prohibited", "extension", "overlap", "second role"],
              answer={"a": "prohibited", "b": "extension", "c": "overlap", "d": "second role"}),
+        dict(id="choice_6", kind="single", points=1, concepts=["slippery-slope", "boundary-crossing"],
+             prompt=("A colleague says: \"Lazarus and Zur showed that the slippery slope is a myth, so I judge each "
+                     "boundary crossing on its own and never think about patterns.\" Which reply weighs the debate "
+                     "as this module does?"),
+             options={"A": "Your colleague is right: because the slope argument reasons backwards from cases of violation, the field has set it aside, and each crossing is now a separate decision that owes nothing to the ones before it.",
+                      "B": "Your colleague is wrong: the studies of violations show that most boundary crossings lead to harm sooner or later, so the safest course for any counselor, and above all a trainee, is to avoid every one of them.",
+                      "C": "Both sides hold part of the truth: most crossings never lead to harm, yet many violations grew out of small steps, so judge each crossing and also watch the direction of a series of them.",
+                      "D": "The debate matters only for sexual boundaries; on gifts, touch, self-disclosure and contact outside the office the codes have already settled every question, so a counselor can look up the rule and follow it."},
+             answer="C"),
     ]),
 "m5_termination": dict(
     module="termination", number=5, title="Termination",

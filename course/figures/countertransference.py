@@ -155,7 +155,7 @@ def research_findings() -> Figure:
     ax.legend(loc="upper right", frameon=False, fontsize=8.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.suptitle("Having reactions is not the problem; managing them is linked with better outcomes", fontsize=12.5)
+    fig.suptitle("Reactions carry a modest cost; managing them is linked with better outcomes", fontsize=12.5)
     return fig
 
 

@@ -28,7 +28,7 @@ EXAMPLES = (
     ("Accepting a small gift\nof food, and noting it", 0.22, 0.72, "crossing", "o"),
     ("A brief hug the client\nasked for, noted", 0.33, 0.56, "crossing", "o"),
     ("Barter under a written\nagreement the client requested", 0.44, 0.84, "crossing", "o"),
-    ("Accepting a client's\nfollow request", 0.58, 0.36, "drift", "s"),
+    ("Accepting a current client's\nfollow request", 0.60, 0.36, "violation", "^"),
     ("Sessions with a favorite\nclient running over", 0.70, 0.20, "drift", "s"),
     ("Hiring a client's business\nat a discount", 0.80, 0.50, "violation", "^"),
     ("Private late-night texting\nwith a client", 0.86, 0.08, "violation", "^"),
