@@ -536,25 +536,14 @@ def _assignment_notebooks(root: Path, assignment: str, coursedir=None) -> list[s
 
 @contextlib.contextmanager
 def exclusive_with_autograde(root: Path):
-    """Hold the course's run lock while collecting, so that collect and autograde exclude each other
+    """Hold the course's lock while collecting, so that collect and autograde exclude each other
     (a submission replaced mid-grading would be journalled with the old file's grade).
+    The lock is course.grading.lock.course_lock, shared with `course autograde`; its refusal names
+    the command that holds it."""
+    from course.grading.lock import course_lock
 
-    Today this is autograde's own lock (cohort._RunLock: an flock on .course-autograde/run.lock);
-    it is the one place to change when the lock gets its own API."""
-    from course.grading.cohort import _RunLock
-
-    lock = _RunLock(root)
-    try:
-        lock.__enter__()
-    except CourseError:
-        raise CourseError("A 'course autograde' (or another 'course collect') is running on this course right now; "
-                          "collecting during grading could give a new submission the old one's grade.",
-                          hint="Wait for it to finish, then run the same collect command again; nothing was "
-                               "changed.") from None
-    try:
+    with course_lock(root, "course collect"):
         yield
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Path | None = None,

@@ -136,11 +136,11 @@ def test_symlink_and_too_many_entries_are_refused(root, tmp_path):
 
 
 def test_collect_refuses_while_autograde_holds_the_run_lock(root, tmp_path):
-    from course.grading.cohort import _RunLock
+    from course.grading.lock import course_lock
 
     z = _zip(tmp_path / "plain.zip", {f"s01/{A}.ipynb": "one"})
-    with _RunLock(root):
-        with pytest.raises(CourseError, match="course autograde.*is running"):
+    with course_lock(root, "course autograde"):
+        with pytest.raises(CourseError, match="course autograde is already running"):
             collect_zip(root, A, z)
         assert not (root / "submitted").exists()
     assert collect_zip(root, A, z).students == ["s01"]  # released: collect runs
