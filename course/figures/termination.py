@@ -22,13 +22,14 @@ from course.figures.frame import figure_html, figure_png, show_figure  # noqa: F
 # Okabe-Ito colours (colour-blind safe), each state also carries a hatch so print and
 # greyscale readers can tell them apart.
 BARRED = ("#D55E00", "")          # vermillion, solid
-EXCEPTIONAL = ("#E69F00", "//")   # orange, hatched: possible only exceptionally, burden on the practitioner
+EXCEPTIONAL = ("#E69F00", "//")   # orange, hatched: possible only on strict conditions, burden on the practitioner
+                                  # (APA "most unusual circumstances", ACA documented forethought, BACP "exceptionally")
 JUDGMENT = ("#56B4E9", "..")      # sky blue, dotted: no period; a harm-and-exploitation judgment
 HORIZON = 7.0                     # right edge of the schematic (years); "and after"
 STATES = {"barred": BARRED, "exceptional": EXCEPTIONAL, "judgment": JUDGMENT}
 STATE_WORDS = {
     "barred": "barred",
-    "exceptional": "possible only exceptionally, with the burden on the practitioner",
+    "exceptional": "possible only on strict conditions, with the burden on the practitioner",
     "judgment": "no waiting period; judged by the risk of harm or exploitation",
 }
 
@@ -129,7 +130,7 @@ def describe_former_clients() -> str:
         "A schematic on one time axis, years since the last professional contact, drawn from 0 to 7 "
         "with the right ends open (the rules do not expire at 7 years; the axis simply stops). It is "
         "not measured data. Top panel, sexual or romantic relationships with a former client, one bar "
-        "per code, coloured as barred, possible only exceptionally with the burden on the "
+        "per code, coloured as barred, possible only on strict conditions with the burden on the "
         f"practitioner, or left to judgment: {sexual}. Bottom panel, friendship and other nonsexual "
         f"relationships: {friendship}. The point: for friendship no code sets a waiting period, so "
         "the question is always harm and exploitation; for sex the codes disagree on time but agree "
