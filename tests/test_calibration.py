@@ -17,6 +17,17 @@ import yaml
 from course.rubric import list_questions, score
 
 CAL_DIR = Path(__file__).resolve().parent / "calibration"
+HELDOUT_DIR = CAL_DIR / "heldout"      # frozen test answers (issue 13): never tune to these
+TUNING_DIR = CAL_DIR / "tuning"
+# sha256 of each frozen file, recorded when it was committed, before the scorer was changed for
+# issue 13. A failing hash means someone edited the held-out answers: that voids the held-out figures.
+FROZEN_SHA256 = {
+    "countertransference.irritation.yml": "ded9812fb7d2835b4e5089acb7bd81819ef6f3ce756c79bf0d954e63b3d22d43",
+    "frame.why-not-friends.yml": "87689a063a535740ff7b15f9985b67f2650cec89789b1bae30beb8a6e8107df7",
+    "power.dual-relationship.yml": "dd6edb8187de748e19cc1e0fad4f836ab9771b2b5d5639f2df6efae2bf1b5c5f",
+    "termination.friends-after.yml": "a8f8841f1ee0eeff381ca178dcbd80c42c77d1eccb0250bf4dfe99e62de670f3",
+    "transference.do-you-like-me.yml": "7c12b5a064ccfcea8290133a956e995ade5def949409f0546d89fea0ad479193",
+}
 HOLDOUT_FLOOR = 0.7        # what we defend on unseen answers (target 0.8)
 ALL_FLOOR = 0.8
 PARTIAL_FLOOR = 0.6        # once length is partialled out
@@ -84,6 +95,16 @@ def _stats(rows):
     a = [r["auto"] for r in rows]
     n = [r["words"] for r in rows]
     return spearman(e, a), partial_spearman(e, a, n), spearman(e, n)
+
+
+def test_heldout_answers_are_frozen():
+    import hashlib
+
+    files = {p.name: p for p in HELDOUT_DIR.glob("*.yml")}
+    assert set(files) == set(FROZEN_SHA256), "the frozen held-out set lost or gained a file"
+    for name, digest in FROZEN_SHA256.items():
+        assert hashlib.sha256(files[name].read_bytes()).hexdigest() == digest, (
+            f"{name} was edited after it was frozen; restore it from git (the held-out figures depend on it)")
 
 
 def test_calibration_set_is_complete():
