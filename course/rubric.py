@@ -25,7 +25,7 @@ from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, NEAR, Analysis, analyse, deletes1, stem, within_one_edit
+from course.rubric_text import FUNCTION_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -41,6 +41,9 @@ DEFAULT_CHECKS = {
     "off_topic_ratio": 0.34,    # fewer sentences than this share mention the scenario: off-topic
     "partial_credit": 0.5,      # credit of a concept shown only through a `partial` pattern
     "negated_review": 2,        # this many concepts named only to be rejected asks for review
+    "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
+    "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
+    "confidence": 0.5,          # a score is final (auto-accepted) only at or above this confidence
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -53,6 +56,13 @@ fine okay ok harmless acceptable reasonable best caring natural healthy kind goo
 """.split())
 MAX_CHARS = 40_000            # about 6,000 words
 HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "imagine"})
+# a condemning word in a clause led by one of these is someone else's view or a concession
+# ("..., even if some would call that a violation"): it does not cancel the recommendation
+CONCESSIVE = frozenset({"even", "though", "although", "some", "others", "people", "critics", "call", "calls",
+                        "called", "supervisors"})
+SAY_VERBS = frozenset({"say", "says", "saying", "tell", "tells", "telling", "answer", "answers", "reply",
+                       "replies", "respond", "responds", "add", "adds", "something", "like"})
+MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -75,6 +85,9 @@ class ScoreResult:
     misconceptions: list = field(default_factory=list)
     feedback: str = ""
     words: int = 0
+    decisions: list = field(default_factory=list)  # ids of the decisions the answer recommends
+    confidence: float = 1.0                        # 0..1; below checks.confidence the score is not final
+    signals: list = field(default_factory=list)    # what lowered the confidence (for graders)
 
     def to_dict(self) -> dict:
         return {
@@ -89,6 +102,9 @@ class ScoreResult:
             "misconceptions": self.misconceptions,
             "feedback": self.feedback,
             "words": self.words,
+            "decisions": self.decisions,
+            "confidence": self.confidence,
+            "signals": self.signals,
         }
 
 
@@ -103,6 +119,12 @@ class _Vocab:
         self.fuzzy_exact: dict[str, set[int]] = {}   # delete-variants of long stems -> atoms
         self._cache: dict[str, tuple[int, ...]] = {}
         self.keys: list[str] = []
+        self.synonyms: dict[str, tuple[str, ...]] = {}   # stem -> stems of the other words in its set
+
+    def add_synonyms(self, group: list[str]) -> None:
+        stems = [stem(w) for w in group]
+        for st in stems:
+            self.synonyms[st] = tuple(dict.fromkeys(self.synonyms.get(st, ()) + tuple(x for x in stems if x != st)))
 
     def atom(self, word: str) -> int:
         if word.endswith("*"):
@@ -117,10 +139,11 @@ class _Vocab:
         if word.endswith("*"):
             self.prefixes.setdefault(word[0], []).append((word[:-1], aid))
         else:
-            self.exact.setdefault(key, []).append(aid)
-            if len(key) >= 5:
-                for v in deletes1(key) | {key}:
-                    self.fuzzy_exact.setdefault(v, set()).add(aid)
+            for k in (key,) + self.synonyms.get(key, ()):
+                self.exact.setdefault(k, []).append(aid)
+                if len(k) >= 5:
+                    for v in deletes1(k) | {k}:
+                        self.fuzzy_exact.setdefault(v, set()).add(aid)
         return aid
 
     def lookup(self, word: str) -> tuple[int, ...]:
@@ -141,8 +164,8 @@ class _Vocab:
             for v in deletes1(st) | {st}:
                 for aid in self.fuzzy_exact.get(v, ()):
                     if aid not in found:
-                        key = self.keys[aid]
-                        if key[0] == st[0] and within_one_edit(st, key):   # rather is not father
+                        keys = (self.keys[aid],) + self.synonyms.get(self.keys[aid], ())
+                        if any(k[0] == st[0] and within_one_edit(st, k) for k in keys):   # rather is not father
                             found.add(aid)
         out = tuple(sorted(found))
         if len(self._cache) < 200_000:
@@ -192,6 +215,7 @@ class _Flag:
     cap: float
     penalty: float = 0.0
     unless: frozenset = frozenset()
+    harmful: bool = True
 
 
 @dataclass
@@ -217,6 +241,9 @@ class Rubric:
     concept_atoms: frozenset
     prompt_ngrams: frozenset
     path: Path
+    decisions: list = field(default_factory=list)      # sound decisions (harmful ones are red_flags)
+    counselor_atoms: frozenset = frozenset()           # who speaks in a quote ('Jordan could say: "..."')
+    client_atoms: frozenset = frozenset()
 
 
 def _expand(slot_text: str, terms: dict) -> str:
@@ -290,6 +317,8 @@ def _density_atoms(atoms: frozenset, vocab: _Vocab) -> frozenset:
 def build_rubric(data: dict, path: Path) -> Rubric:
     """Compile a rubric mapping (already checked by validate) into matchers. Raises ValueError."""
     vocab = _Vocab()
+    for group in data.get("synonyms") or []:
+        vocab.add_synonyms(str(group).lower().split("|"))
     terms = {k: str(v) for k, v in (data.get("terms") or {}).items()}
     checks = dict(DEFAULT_CHECKS)
     checks.update({k: v for k, v in (data.get("checks") or {}).items() if k in DEFAULT_CHECKS})
@@ -307,6 +336,16 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                    codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
                    cap=float(f.get("cap", 1)), unless=_atoms_of(f.get("unless"), vocab, terms))
              for f in data.get("red_flags") or []]
+    decisions = [_Flag(id=d["id"], label=d.get("label", d["id"]),
+                       patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
+                       codes=[], feedback="", cap=float(data.get("max_points", 4)),
+                       unless=_atoms_of(d.get("unless"), vocab, terms), harmful=False)
+                 for d in data.get("decisions") or []]
+    people = data.get("people") or {}
+
+    def _people(key):
+        return frozenset(vocab.atom(w) for w in _expand(str(people.get(key, "")), terms).lower().replace("|", " ").split()
+                         if WORD_RE.match(w))
     mis = [_Flag(id=f["id"], label=f.get("label", f["id"]),
                  patterns=[compile_pattern(p, vocab, terms) for p in f.get("patterns") or []],
                  codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
@@ -340,7 +379,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
         checks=checks, vocab=vocab, concept_atoms=concept_atoms,
         prompt_ngrams=pngrams, path=Path(path),
         density_atoms=_density_atoms(frozenset(keys) or (concept_atoms - frozenset(refs) - frozenset(topic)), vocab),
-        ngram=n, prompt_vocab=frozenset(w for g in pngrams for w in g))
+        ngram=n, prompt_vocab=frozenset(w for g in pngrams for w in g),
+        decisions=decisions, counselor_atoms=_people("counselor"), client_atoms=_people("client"))
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -379,10 +419,13 @@ def load_rubric_file(path: Path | str) -> Rubric:
 class _Doc:
     """One analysed answer, prepared for pattern matching against one rubric."""
 
-    __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents")
+    __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents",
+                 "rubric_people", "vocab")
 
     def __init__(self, a: Analysis, rubric: Rubric):
         self.a = a
+        self.rubric_people = (rubric.counselor_atoms, rubric.client_atoms)
+        self.vocab = rubric.vocab
         norm = a.norm
         vocab = rubric.vocab
         cache_get, lookup = vocab._cache.get, vocab.lookup
@@ -470,8 +513,12 @@ class _Doc:
             out.sort()
         return out
 
-    def match(self, pat: "_Pattern", window: int, negated: bool = False, need_real: bool = True):
-        """First match of a pattern within one real sentence: (first tok, last tok) or None.
+    def match(self, pat: "_Pattern", window: int, negated: bool = False, need_real: bool = True,
+              span: int = 1):
+        """First match of a pattern: (first tok, last tok) or None. All slots lie within `window`
+        words of the first slot and within `span` adjacent sentences ("Her father worked double
+        shifts. That may be why ..." with span 2); at least one of those sentences is real and one
+        names someone in the case.
 
         negated=True asks instead whether the pattern's words occur with its first slot negated
         (the concept is named only to be set aside)."""
@@ -494,30 +541,34 @@ class _Doc:
         starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
         for a0, a1 in hits[0]:
             s = sent[a0]
-            if need_real and not (real[s] and applied[s]):
+            if need_real and span <= 1 and not (real[s] and applied[s]):
                 continue
             lo, hi = a0, a1
             ok = True
+            used = {s}
             for h, st in zip(rest, starts):
                 best = None
                 if st is not None:           # many hits: look only inside the window
                     h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
                 for b0, b1 in h:
-                    if sent[b0] != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
+                    if abs(sent[b0] - s) >= span or (b0 <= a1 and a0 <= b1):   # near sentences, other words
                         continue
-                    d = max(abs(b0 - a0), abs(b1 - a0))
-                    if d <= window and (best is None or d < best[0]):
+                    d = max(abs(b0 - a0), abs(b1 - a0)) + (window // 2 if sent[b0] != s else 0)
+                    if d <= window + (window // 2 if sent[b0] != s else 0) and (best is None or d < best[0]):
                         best = (d, b0, b1)
                 if best is None:
                     ok = False
                     break
                 lo, hi = min(lo, best[1]), max(hi, best[2])
+                used.add(sent[best[1]])
+            if ok and need_real and span > 1 and not (any(real[u] for u in used) and any(applied[u] for u in used)):
+                continue
             if ok:
                 return lo, hi
         return None
 
 
-def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:
+def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
     """A red-flag match counts unless it is hypothetical, condemned, or a topic rather than advice."""
     a = doc.a
     norm, negd, clause, sent = a.norm, a.negd, a.clause, a.sent
@@ -538,8 +589,16 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:
         if any(w in HYPOTHETICAL for w in norm[start:nxt]):
             return False
     first, end, _ = a.sentences[sent[i0]]
-    if any(norm[i] in CONDEMN and not negd[i] for i in range(first, end)):
-        return False
+    for i in range(first, end):
+        if norm[i] in CONDEMN and not negd[i]:
+            if clause[i] == c0:
+                if i > hi and any(w in CONCESSIVE for w in norm[hi:i]):
+                    continue                      # "grab lunch even though some call it a violation"
+                return False                      # "meeting her for lunch would blur the frame"
+            lead_i = norm[cs.get(clause[i], first):i]
+            if not any(w in CONCESSIVE for w in lead_i):
+                return False                      # "..., which would be a violation"
+            # "..., even if some would call that a violation": the plan stands
     if norm[i0].endswith("ing") and all(w in GERUND_LEADS for w in lead):
         if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
             return False
@@ -561,10 +620,12 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     too_long = len(text) > MAX_CHARS
     if too_long:                 # a reflection is a few hundred words; score the start, flag the rest
         text = text[:MAX_CHARS]
+    text, lookalikes = normalise(text)
     a = analyse(text)
     doc = _Doc(a, rubric)
     ck = rubric.checks
     window = int(ck["window"])
+    sspan = max(1, int(ck["sentence_span"]))
     result = ScoreResult(question=rubric.question, points=0.0, max_points=rubric.max_points, words=a.n_words)
     reasons: list[str] = []
 
@@ -585,19 +646,19 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     for c in rubric.concepts:
         span, credit = None, 0.0
         for p in c.patterns:
-            span = doc.match(p, window)
+            span = doc.match(p, window, span=sspan)
             if span:
                 credit = 1.0
                 break
         if span is None:
             for p in c.partial:
-                span = doc.match(p, window)
+                span = doc.match(p, window, span=sspan)
                 if span:
                     credit = float(ck["partial_credit"])
                     break
         if span is None:
             result.missing.append({"concept": c.id, "label": c.label})
-            if any_negation and any(doc.match(p, window, negated=True) for p in c.patterns):
+            if any_negation and any(doc.match(p, window, negated=True, span=sspan) for p in c.patterns):
                 negated_only.append(c.id)
             continue
         lo, hi = span
@@ -668,13 +729,36 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         points = min(points, cap)
         reasons.append("red flag: the answer recommends something the ethics codes rule out here")
 
+    # the sound decisions the answer recommends (the harmful ones are the red flags above)
+    for d in rubric.decisions:
+        if any(_flag_match(doc, p, window, d.unless) for p in d.patterns):
+            result.decisions.append(d.id)
+    result.decisions += result.red_flags
+
+    # ideas reported as someone else's view and then dismissed
+    if a.rejected:
+        reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
+    if lookalikes >= int(ck["lookalike_review"]):
+        reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
+
     if too_long:
         reasons.append(f"very long: only the first {MAX_CHARS:,} characters were scored")
     result.points = round(min(rubric.max_points, max(0.0, points)), 2)
+    conf, signals = _confidence(rubric, a, doc, result, stuffed)
+    result.confidence, result.signals = conf, signals
+    if conf < float(ck["confidence"]) and not reasons:
+        reasons.append("unsure: " + "; ".join(signals))
     result.review_reasons = reasons
     result.needs_review = bool(reasons)
     result.feedback = _feedback(rubric, result)
     return result
+
+
+def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed: bool) -> tuple[float, list[str]]:
+    """How sure the scorer is of this score, 0..1, and the signals that lowered it.
+
+    Filled in below from the tuning answers; see docs/design/rubric-format.md."""
+    return 1.0, []
 
 
 def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset()):
@@ -737,9 +821,26 @@ def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
     if '"' in low or "\u201c" in low:
         spans = doc.a.spans(max(used))
         quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
-        if any(q0 <= spans[i][0] < q1 for i in used for q0, q1 in quoted):
-            return True
+        for q0, q1 in quoted:
+            if any(q0 <= spans[i][0] < q1 for i in used) and not _counselor_speaks(doc, q0):
+                return True
     return False
+
+
+def _counselor_speaks(doc: _Doc, q0: int) -> bool:
+    """Is the quote starting at character q0 the counselor's own words ('Jordan could say: "..."',
+    'I would tell her, "..."')? The words just before it name a way of saying with a modal or the
+    counselor, and no client is the speaker."""
+    rubric_atoms = doc.rubric_people
+    lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
+    if not any(w in SAY_VERBS for w in lead):
+        return False
+    vocab = doc.vocab
+    client = rubric_atoms[1]
+    if client and any(set(vocab.lookup(w)) & client for w in lead):
+        return False                              # "Priya says: ..."
+    counselor = rubric_atoms[0]
+    return any(w in MODALS for w in lead) or bool(counselor and any(set(vocab.lookup(w)) & counselor for w in lead))
 
 
 @lru_cache(maxsize=256)
