@@ -25,7 +25,7 @@ from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
+from course.rubric_text import FUNCTION_WORDS, LINK_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -336,11 +336,15 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                    codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
                    cap=float(f.get("cap", 1)), unless=_atoms_of(f.get("unless"), vocab, terms))
              for f in data.get("red_flags") or []]
-    decisions = [_Flag(id=d["id"], label=d.get("label", d["id"]),
-                       patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
-                       codes=[], feedback="", cap=float(data.get("max_points", 4)),
-                       unless=_atoms_of(d.get("unless"), vocab, terms), harmful=False)
-                 for d in data.get("decisions") or []]
+    decisions = []
+    for d in data.get("decisions") or []:
+        harmful = bool(d.get("harmful", False))
+        entry = _Flag(id=d["id"], label=d.get("label", d["id"]),
+                      patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
+                      codes=list(d.get("codes") or []), feedback=d.get("feedback", ""),
+                      cap=float(d.get("cap", 1)) if harmful else float(data.get("max_points", 4)),
+                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful)
+        (flags if harmful else decisions).append(entry)    # a harmful decision is a red flag
     people = data.get("people") or {}
 
     def _people(key):
@@ -676,11 +680,13 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         factor = min(factor, max(0.25, a.n_words / rubric.min_words))
         reasons.append(f"short: {a.n_words} words, the question asks for at least {rubric.min_words}")
     if a.n_real < rubric.min_sentences:
-        factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
-        if a.n_list and a.n_list * 2 >= len(a.sentences):
-            reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
-        else:
-            reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
+        listy = a.n_list and a.n_list * 2 >= len(a.sentences)
+        if listy or a.n_words < 1.5 * rubric.min_words:     # one long real sentence is substance enough
+            factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
+            if listy:
+                reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
+            else:
+                reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
     points *= factor
 
     # stuffing: a high share of rubric vocabulary, or one sentence that ticks many concepts
@@ -710,7 +716,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     # misconceptions: factual errors the course teaches against
     for m in rubric.misconceptions:
         for p in m.patterns:
-            span = _flag_match(doc, p, window, m.unless)
+            span = _flag_match(doc, p, window, m.unless, same_act=False)
             if span:
                 result.misconceptions.append(m.id)
                 points -= m.penalty
@@ -761,7 +767,7 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
     return 1.0, []
 
 
-def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset()):
+def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset(), same_act: bool = True):
     """Like _Doc.match, but tries every anchor and applies the red-flag context rules."""
     for slot in pat.slots:
         if slot.firsts.isdisjoint(doc.occ_set):
@@ -783,7 +789,8 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             if st is not None:
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
             cand = [(b0, b1) for b0, b1 in h
-                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
+                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
+                    and (not same_act or _same_act(doc.a, a0, b0))]
             if not cand:
                 ok = False
                 break
@@ -798,6 +805,22 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                     continue
             return lo, hi
     return None
+
+
+_LINKS = frozenset(LINK_WORDS)
+
+
+def _same_act(a: Analysis, i: int, j: int) -> bool:
+    """Do tokens i and j belong to one recommendation: the same clause, or neighbouring clauses
+    split only by punctuation ("Yes, a coffee is fine"), not by a linking word ("... lunch with
+    her, because I want to protect what we have")?"""
+    ci, cj = a.clause[i], a.clause[j]
+    if ci == cj:
+        return True
+    if abs(ci - cj) > 1:
+        return False
+    later = a.clause_start.get(max(ci, cj))
+    return later is not None and a.norm[later] not in _LINKS and a.norm[later] not in ("and", "or")
 
 
 class _NeverCopied:
@@ -840,7 +863,7 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
     if client and any(set(vocab.lookup(w)) & client for w in lead):
         return False                              # "Priya says: ..."
     counselor = rubric_atoms[0]
-    return any(w in MODALS for w in lead) or bool(counselor and any(set(vocab.lookup(w)) & counselor for w in lead))
+    return True   # a way of saying, and no client is the speaker
 
 
 @lru_cache(maxsize=256)
@@ -883,7 +906,8 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 # --- validation --------------------------------------------------------------------------------
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
             "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
-            "checks"}
+            "checks", "decisions", "synonyms", "people"}
+DECISION_KEYS = {"id", "label", "harmful", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
 FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
 
@@ -1061,6 +1085,83 @@ def _validate_one(f: Path, report: Report) -> None:
 
     check_flags("red_flags", True)
     check_flags("misconceptions", False)
+    flag_ids = {r.get("id") for r in (data.get("red_flags") or []) if isinstance(r, dict)}
+    ds = data.get("decisions")
+    if ds is not None and not isinstance(ds, list):
+        report.add(f, L(("decisions",)), "'decisions' must be a list",
+                   "list the decisions a counselor might recommend here, e.g. - id: declines-lunch")
+        ds = []
+    for i, d in enumerate(ds or []):
+        kp = ("decisions", i)
+        if not isinstance(d, dict):
+            report.add(f, L(kp), "each decision must be a mapping", "give it id, label, patterns (and harmful: true with feedback and cap)")
+            continue
+        for k in d:
+            if k not in DECISION_KEYS:
+                report.add(f, L(kp + (k,)), f"unknown decision field '{k}'", f"use only: {', '.join(sorted(DECISION_KEYS))}")
+        did = d.get("id")
+        if not isinstance(did, str) or not ID_RE.match(did):
+            report.add(f, L(kp + ("id",)), "a decision needs an id in lowercase-with-hyphens", "add id: e.g. declines-lunch")
+        elif did in flag_ids:
+            report.add(f, L(kp + ("id",)), f"id '{did}' is used twice (red_flags and decisions)", "give each decision its own id")
+        flag_ids.add(did)
+        if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
+            report.add(f, L(kp + ("label",)), f"decision '{did}' has no 'label'", "add label: (shown to graders)")
+        harmful = d.get("harmful", False)
+        if not isinstance(harmful, bool):
+            report.add(f, L(kp + ("harmful",)), f"decision '{did}' has harmful: {harmful!r}", "write harmful: true or leave it out")
+            harmful = False
+        check_patterns(kp + ("patterns",), d.get("patterns"), True)
+        ul = d.get("unless")
+        if ul is not None and (not isinstance(ul, list) or not all(isinstance(w, str) for w in ul)):
+            report.add(f, L(kp + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+        cl = d.get("codes", [])
+        if not isinstance(cl, list):
+            report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [apa-2017-305a]")
+            cl = []
+        for j, cid in enumerate(cl):
+            if cid not in codes:
+                report.add(f, L(kp + ("codes", j)), f"code '{cid}' is not in codes.yml",
+                           "use an id from course/content/codes.yml (append a verified one if needed)")
+        if harmful:
+            if not isinstance(d.get("feedback"), str) or not d.get("feedback", "").strip():
+                report.add(f, L(kp), f"harmful decision '{did}' has no 'feedback'", "add feedback: why it harms the client, for the student")
+            cap = d.get("cap", 1)
+            if not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < mp:
+                report.add(f, L(kp + ("cap",)), f"harmful decision '{did}' has cap {cap!r}",
+                           f"use a number from 0 to below max_points ({mp})")
+        else:
+            for k in ("cap", "feedback", "codes"):
+                if k in d:
+                    report.add(f, L(kp + (k,)), f"'{k}' only applies to a harmful decision ('{did}' is not)",
+                               "remove it, or add harmful: true")
+        report.count("decisions")
+    syn = data.get("synonyms")
+    if syn is not None:
+        if not isinstance(syn, list):
+            report.add(f, L(("synonyms",)), "'synonyms' must be a list of word sets", "write e.g. - \"friend|buddy|pal\"")
+        else:
+            for i, g in enumerate(syn):
+                words = str(g).lower().split("|") if isinstance(g, str) else []
+                if len(words) < 2 or not all(WORD_RE.match(w.strip()) and not w.strip().endswith("*") and " " not in w.strip()
+                                             for w in words):
+                    report.add(f, L(("synonyms", i)), f"synonym set {g!r} is not two or more single words joined by '|'",
+                               "write e.g. \"friend|buddy|pal\" (phrases and prefixes belong in patterns)")
+    pp = data.get("people")
+    if pp is not None:
+        if not isinstance(pp, dict):
+            report.add(f, L(("people",)), "'people' must map counselor and client to words", "write e.g. people: {counselor: \"jordan|i\", client: \"priya\"}")
+        else:
+            for k, v in pp.items():
+                if k not in ("counselor", "client"):
+                    report.add(f, L(("people", k)), f"unknown key '{k}' under 'people'", "use counselor and client")
+                elif not isinstance(v, str) or not v.strip():
+                    report.add(f, L(("people", k)), f"'people: {k}' must be words joined by '|'", "write e.g. \"jordan|i|counselor\"")
+                else:
+                    try:
+                        _expand(v, sterms)
+                    except ValueError as exc:
+                        report.add(f, L(("people", k)), str(exc), "define it under 'terms'")
     rf = data.get("referents")
     if rf is not None and (not isinstance(rf, list) or not all(isinstance(t, str) and t.strip() for t in rf)):
         report.add(f, L(("referents",)), "'referents' must be a list of words or @terms",

@@ -54,7 +54,8 @@ _CONTRACTION_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 FUNCTION_WORDS = frozenset("""
 i me my we us our you your he him his she her they them their it its is are was were be been being
 am do does did have has had will would can could should shall may might must to the a an of in on
-for with that this what how why when if as at by from about so because
+for with that this what how why when if as at by from about so because before after any than then
+into out up only just each every there here who which where until while also
 """.split())
 
 
