@@ -43,7 +43,7 @@ DEFAULT_CHECKS = {
     "negated_review": 2,        # this many concepts named only to be rejected asks for review
     "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
     "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
-    "confidence": 0.5,          # a score is final (auto-accepted) only at or above this confidence
+    "confidence": 0.6,          # a score is final (auto-accepted) only at or above this confidence
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -565,8 +565,10 @@ class _Doc:
                     break
                 lo, hi = min(lo, best[1]), max(hi, best[2])
                 used.add(sent[best[1]])
-            if ok and need_real and span > 1 and not (any(real[u] for u in used) and any(applied[u] for u in used)):
-                continue
+            if ok and need_real and span > 1:
+                near = range(max(0, min(used) - span + 1), min(len(applied), max(used) + span))
+                if not (any(real[u] for u in used) and any(applied[u] for u in near)):
+                    continue                 # a neighbouring sentence may name the person ("He ... . It ...")
             if ok:
                 return lo, hi
         return None
@@ -603,7 +605,8 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
             if not any(w in CONCESSIVE for w in lead_i):
                 return False                      # "..., which would be a violation"
             # "..., even if some would call that a violation": the plan stands
-    if norm[i0].endswith("ing") and all(w in GERUND_LEADS for w in lead):
+    head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
+    if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
         if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
             return False
     return True
@@ -760,11 +763,45 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     return result
 
 
+CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tuned on the tuning split)
+    "few-concepts": 0.45,       # a substantial, on-topic answer in which few concepts were found
+    "no-decision": 0.25,        # the rubric lists decisions and the answer recommends none of them
+    "partial-evidence": 0.2,    # two or more concepts found only by their weaker (partial) patterns
+    "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
+    "very-long": 0.3,           # far longer than the question asks (300+ words)
+}
+
+
 def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed: bool) -> tuple[float, list[str]]:
     """How sure the scorer is of this score, 0..1, and the signals that lowered it.
 
-    Filled in below from the tuning answers; see docs/design/rubric-format.md."""
-    return 1.0, []
+    The score is final (auto-accepted) only when the confidence is at least checks.confidence and no
+    other review reason was recorded. The signals are the places where the scorer, measured on
+    answers it was not written from, most often disagreed with an expert: answers in words the
+    rubric does not know (few concepts found in an otherwise substantial, on-topic answer), answers
+    that never say what the counselor should do, evidence that is only partial."""
+    signals = []
+    n_concepts = len(rubric.concepts) or 1
+    credit = sum(f["credit"] for f in r.found)
+    on_topic = len(doc.topic_sents) / max(1, len(a.sentences))
+    if a.n_words >= 40 and on_topic >= 0.3 and credit <= 0.45 * n_concepts and not r.red_flags:
+        signals.append("few-concepts")
+    if rubric.decisions and not r.decisions and a.n_words >= 30:
+        signals.append("no-decision")
+    if sum(1 for f in r.found if f["credit"] < 1) >= 2:
+        signals.append("partial-evidence")
+    share = r.points / r.max_points if r.max_points else 0
+    if 0.35 <= share <= 0.65:
+        signals.append("middle-score")
+    if a.n_words >= 300:
+        signals.append("very-long")
+    conf = max(0.0, 1.0 - sum(CONFIDENCE_SIGNALS[x] for x in signals))
+    words = {"few-concepts": "few of the rubric's ideas were found in a substantial answer (it may use other words)",
+             "no-decision": "the answer does not clearly say what the counselor should do",
+             "partial-evidence": "several ideas were found only in a weaker form",
+             "middle-score": "the score sits between the clear bands",
+             "very-long": "the answer is much longer than asked"}
+    return round(conf, 2), [words[x] for x in signals]
 
 
 def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset(), same_act: bool = True):

@@ -217,7 +217,9 @@ def test_every_anchor_has_red_flags_citing_registry_codes():
     codes = load_codes()
     for q in ANCHORS:
         r = load_rubric(q)
-        assert r.red_flags and all(f.codes and set(f.codes) <= set(codes) for f in r.red_flags)
+        assert r.red_flags and all(set(f.codes) <= set(codes) and f.feedback for f in r.red_flags)
+        raw = yaml.safe_load(r.path.read_text(encoding="utf-8"))
+        assert all(f.get("codes") for f in raw["red_flags"]), q      # harmful decisions may be clinical only
         assert 80 <= len(r.prompt.split()) <= 180
 
 
@@ -341,7 +343,7 @@ def test_spelling_tolerance_does_not_merge_different_words():
     names = lambda w: {inv[a] for a in r.vocab.lookup(w)}  # noqa: E731
     assert "explor*" in names("explroe") and "explor*" in names("exlpore")
     assert "explor*" not in names("exploit") and "explor*" not in names("explode")
-    assert "father" in names("fahter") and "father" not in names("rather")
+    assert "hallway" in names("hallwya") and "hallway" not in names("fallway")
 
 
 POWER_BASE = ("Robin should weigh the power differential, consult a colleague and document the decision, and talk "
