@@ -60,6 +60,7 @@ HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "im
 # ("..., even if some would call that a violation"): it does not cancel the recommendation
 CONCESSIVE = frozenset({"even", "though", "although", "some", "others", "people", "critics", "call", "calls",
                         "called", "supervisors"})
+REFERS_BACK = frozenset({"which", "that", "this", "it", "such", "doing", "these", "those", "both", "either"})
 SAY_VERBS = frozenset({"say", "says", "saying", "tell", "tells", "telling", "answer", "answers", "reply",
                        "replies", "respond", "responds", "add", "adds", "something", "like"})
 MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
@@ -601,10 +602,11 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
                 if i > hi and any(w in CONCESSIVE for w in norm[hi:i]):
                     continue                      # "grab lunch even though some call it a violation"
                 return False                      # "meeting her for lunch would blur the frame"
-            lead_i = norm[cs.get(clause[i], first):i]
-            if not any(w in CONCESSIVE for w in lead_i):
+            lead_i = [w for w in norm[cs.get(clause[i], first):i] if w not in ("and", "but", "so")]
+            if lead_i and lead_i[0] in REFERS_BACK and not any(w in CONCESSIVE for w in lead_i):
                 return False                      # "..., which would be a violation"
-            # "..., even if some would call that a violation": the plan stands
+            # "..., even if some would call that a violation", "..., so he sees why his tone is a
+            # problem": the condemning word is about something else, and the plan stands
     head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
     if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
         if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
@@ -838,7 +840,11 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             if unless:
                 first, end, _ = doc.a.sentences[s]
                 negd = doc.a.negd
-                if any(first <= i < end and not negd[i] for aid in unless for i in doc.occ.get(aid, ())):
+                cl = doc.a.clause
+                # an exception counts in the recommendation's clause or before it ("After supervision,
+                # Sam could refer ..."), not in a later aside ("..., even if some people would ...")
+                if any(first <= i < end and not negd[i] and (not same_act or cl[i] <= cl[hi])
+                       for aid in unless for i in doc.occ.get(aid, ())):
                     continue
             return lo, hi
     return None
