@@ -241,3 +241,18 @@ def test_short_strong_answers_score_well(scored):
     for r in scored:
         if r["kind"] == "short-strong":
             assert r["auto"] >= 2.0, (r["question"], r["id"], r["auto"])
+
+
+def test_report_states_auto_accepted_counts_and_heldout_agreement(tmp_path):
+    from course.grading.report import CohortData, reflection_trust
+
+    (tmp_path / "rubrics" / "items").mkdir(parents=True)
+    (tmp_path / "rubrics" / "items" / "m1_frame.yml").write_text(
+        "items:\n  - id: answer_1\n    kind: reflection\n    question: frame.why-not-friends\n", encoding="utf-8")
+    data = CohortData("m1_frame", ["a", "b", "c"], [], [], [], [], 4.0,
+                      reflection_items={"answer_1": {"n": 3, "auto": 2}})
+    (row,) = reflection_trust(data, tmp_path)
+    assert row["question"] == "frame.why-not-friends" and (row["n"], row["auto"]) == (3, 2)
+    held = rubric_eval.metrics([r for r in rubric_eval.score_rows(rubric_eval.load("heldout"))
+                                if r["question"] == "frame.why-not-friends"])
+    assert row["heldout"]["n"] == held["n"] == 20 and abs(row["heldout"]["rho"] - held["rho"]) < 1e-9

@@ -12,6 +12,10 @@ The statistics are pure functions over plain lists so that they can be checked b
 * `concept_coverage(records)`: for each reflection question, how often each rubric concept was
   found or missed in the cohort's answers (from the review sidecars that autograde writes).
 
+* `reflection_trust(data, root)`: for each reflection question, how many of the cohort's answers
+  the scorer auto-accepted (score final, no review flag) and the agreement it measured on the
+  project's frozen held-out answers (course.rubric_eval; issue 13).
+
 `build_report(root, assignment)` writes `reports/<assignment>/report.md` with PNG figures.
 """
 from __future__ import annotations
@@ -151,6 +155,7 @@ class CohortData:
     max_total: float
     reflections: list[dict] = field(default_factory=list)
     review: list[ReviewEntry] = field(default_factory=list)
+    reflection_items: dict = field(default_factory=dict)   # item id -> {"n", "auto"}
 
 
 def read_sidecars(root: Path, assignment: str) -> dict[str, dict]:
@@ -188,6 +193,10 @@ def gather(root: Path, assignment: str, db_file: Path) -> CohortData:
             for gid, it in (nb.get("items") or {}).items() if isinstance(nb, dict) else []:
                 if not isinstance(it, dict):
                     continue
+                if it.get("kind") == "reflection":
+                    cnt = data.reflection_items.setdefault(it.get("item", gid), {"n": 0, "auto": 0})
+                    cnt["n"] += 1
+                    cnt["auto"] += 0 if it.get("needs_review") else 1
                 if it.get("kind") == "reflection" and (it.get("found") or it.get("missing")):
                     data.reflections.append({"student": s, "question": it.get("item", gid),
                                              "found": it.get("found") or [], "missing": it.get("missing") or []})
@@ -217,6 +226,38 @@ def _needs_manual(db_file: Path, assignment: str) -> list[tuple[str, str]]:
                WHERE a.name = ? AND g.needs_manual_grade = 1""", (assignment,)).fetchall()
     finally:
         con.close()
+
+
+def _reflection_questions(root: Path, assignment: str) -> dict[str, str]:
+    """item id -> reflection question id, from grading/rubrics/items/<assignment>.yml."""
+    import yaml
+
+    f = Path(root) / "rubrics" / "items" / f"{assignment}.yml"
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError):
+        return {}
+    items = data.get("items") if isinstance(data, dict) else None
+    return {str(it.get("id")): str(it.get("question")) for it in items or []
+            if isinstance(it, dict) and it.get("kind") == "reflection" and it.get("question")}
+
+
+def reflection_trust(data: CohortData, root: Path) -> list[dict]:
+    """Per reflection item: answers, auto-accepted, and the held-out agreement of its question."""
+    questions = _reflection_questions(root, data.assignment)
+    if not data.reflection_items and not questions:
+        return []
+    try:
+        from course import rubric_eval
+        held = rubric_eval.evaluate("heldout")
+    except Exception:            # the calibration files are not shipped with every install
+        held = {}
+    out = []
+    for item in sorted(set(data.reflection_items) | set(questions)):
+        cnt = data.reflection_items.get(item, {"n": 0, "auto": 0})
+        q = questions.get(item, "")
+        out.append({"item": item, "question": q, "n": cnt["n"], "auto": cnt["auto"], "heldout": held.get(q)})
+    return out
 
 
 # ----------------------------------------------------------------------------- the report
@@ -270,6 +311,26 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
     else:
         L += ["No reflection scores were found (autograde writes them to "
               "`autograded/<student>/<assignment>/.course-review.json`).", ""]
+    trust = reflection_trust(data, root)
+    if trust:
+        L += ["## How far to trust the reflection scores", "",
+              "A reflection score is final only when the scorer is confident; otherwise the answer is marked "
+              "*needs manual grade* and waits for a person. The agreement columns are what the scorer measured "
+              "on the project's frozen held-out answers (expert-scored answers it was never tuned to): "
+              "Spearman's rho with the expert, the share of answers more than 1 point off **without** a review "
+              "flag, and the share of harmful recommendations that were flagged or scored at most 0.35 of full "
+              "marks.", "",
+              "| item | question | answers | auto-accepted | held-out n | rho | off by >1, unflagged | harmful caught |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for t in trust:
+            h = t["heldout"] or {}
+            if h.get("n"):
+                agree = (f"{h['n']} | {h['rho']:.2f} | {100 * h['silent_miss']:.0f}% | "
+                         f"{100 * h['harmful_ok']:.0f}%")
+            else:
+                agree = "n/a | n/a | n/a | n/a"
+            L.append(f"| {t['item']} | {t['question'] or 'n/a'} | {t['n']} | {t['auto']} | {agree} |")
+        L.append("")
     L += ["## Review queue", ""]
     if data.review:
         L += [f"{len(data.review)} answer(s) need a grader's eyes before grades are final "
