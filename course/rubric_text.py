@@ -322,6 +322,7 @@ might will talk talks view reading insist insists teach teaches
 """.split())
 ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "option"), ("is", "one"),
                   ("could", "argue"), ("one", "could"), ("they", "say"), ("they", "also"))
+_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option"}   # a sentence without one is not checked
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
 overkill unnecessary irrelevant bureaucratic overrated silly useless
@@ -359,16 +360,26 @@ def mark_rejections(a: "Analysis") -> list[int]:
     the sentence indices (also kept as a.rejected)."""
     out: list[int] = []
     sents = a.sentences
-    raw = a.raw
-    words_of = []
-    for first, end, _r in sents:
-        words_of.append([w for w in (raw.get(i, a.norm[i]) if raw.get(i, "").endswith("n't") else a.norm[i]
-                                     for i in range(first, end)) if w not in _FILLERS])
+    norm, raw = a.norm, a.raw
+    if _ATTRIB_CUES.isdisjoint(norm):          # fast path: nothing is reported as someone's view
+        a.rejected = []
+        return a.rejected
+    cache: dict[int, list[str]] = {}
+
+    def words(k: int) -> list[str]:
+        w = cache.get(k)
+        if w is None:
+            first, end, _r = sents[k]
+            w = cache[k] = [x for x in (raw[i] if i in raw and raw[i].endswith("n't") else norm[i]
+                                        for i in range(first, end)) if x not in _FILLERS]
+        return w
+
     k = 0
     while k < len(sents):
-        if _attributed(words_of[k]):
+        first, end, _r = sents[k]
+        if not _ATTRIB_CUES.isdisjoint(norm[first:end]) and _attributed(words(k)):
             for k2 in range(k, min(len(sents), k + 3)):
-                if _rejects(words_of[k2]):
+                if _rejects(words(k2)):
                     out.extend(range(k, k2 + 1))
                     k = k2
                     break
