@@ -44,6 +44,7 @@ DEFAULT_CHECKS = {
     "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
     "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
     "confidence": 0.6,          # a score is final (auto-accepted) only at or above this confidence
+    "rejection_cap": 1,         # most points for an answer that states course ideas only to dismiss them
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -567,7 +568,7 @@ class _Doc:
                 lo, hi = min(lo, best[1]), max(hi, best[2])
                 used.add(sent[best[1]])
             if ok and need_real and span > 1:
-                near = range(max(0, min(used) - span + 1), min(len(applied), max(used) + span))
+                near = range(max(0, min(used) - span), min(len(applied), max(used) + span + 1))
                 if not (any(real[u] for u in used) and any(applied[u] for u in near)):
                     continue                 # a neighbouring sentence may name the person ("He ... . It ...")
             if ok:
@@ -686,7 +687,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         reasons.append(f"short: {a.n_words} words, the question asks for at least {rubric.min_words}")
     if a.n_real < rubric.min_sentences:
         listy = a.n_list and a.n_list * 2 >= len(a.sentences)
-        if listy or a.n_words < 1.5 * rubric.min_words:     # one long real sentence is substance enough
+        if listy or a.n_real == 0 or a.n_words < rubric.min_words:   # one real sentence of enough words will do
             factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
             if listy:
                 reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
@@ -741,13 +742,14 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         reasons.append("red flag: the answer recommends something the ethics codes rule out here")
 
     # the sound decisions the answer recommends (the harmful ones are the red flags above)
-    for d in rubric.decisions:
-        if any(_flag_match(doc, p, window, d.unless) for p in d.patterns):
+    for d in rubric.decisions:    # sound decisions: matched like concepts (may span two sentences)
+        if any(doc.match(p, window, span=sspan) for p in d.patterns):
             result.decisions.append(d.id)
     result.decisions += result.red_flags
 
     # ideas reported as someone else's view and then dismissed
     if a.rejected:
+        points = min(points, float(ck["rejection_cap"]))
         reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
     if lookalikes >= int(ck["lookalike_review"]):
         reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
@@ -767,7 +769,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
 
 CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tuned on the tuning split)
     "few-concepts": 0.45,       # a substantial, on-topic answer in which few concepts were found
-    "no-decision": 0.25,        # the rubric lists decisions and the answer recommends none of them
+    "no-decision": 0.45,        # the rubric lists decisions and the answer recommends none of them (alone: review)
     "partial-evidence": 0.2,    # two or more concepts found only by their weaker (partial) patterns
     "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
     "very-long": 0.3,           # far longer than the question asks (300+ words)

@@ -325,7 +325,7 @@ ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "opt
 _ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option"}   # a sentence without one is not checked
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
-overkill unnecessary irrelevant bureaucratic overrated silly useless
+overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
 """.split())
 REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
                   ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),

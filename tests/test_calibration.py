@@ -142,13 +142,13 @@ def test_calibration_set_is_complete(sets):
 # what the scorer measures on the frozen held-out answers, per question, with a small margin:
 # (Spearman at least, silent misses at most, harmful handled at least, honest answers to review at most)
 HELDOUT_FLOORS = {
-    "countertransference.irritation": (0.85, 0.05, 1.0, 0.25),
-    "frame.why-not-friends": (0.78, 0.05, 1.0, 0.25),
-    "power.dual-relationship": (0.80, 0.05, 0.8, 0.25),
-    "termination.friends-after": (0.80, 0.05, 1.0, 0.25),
-    "transference.do-you-like-me": (0.70, 0.05, 1.0, 0.25),
+    "countertransference.irritation": (0.85, 0.05, 1.0, 0.25),     # measured 0.875, 0%, 100%, 0%
+    "frame.why-not-friends": (0.82, 0.05, 1.0, 0.25),              # 0.847, 5%, 100%, 0%
+    "power.dual-relationship": (0.81, 0.05, 0.8, 0.25),            # 0.836, 0%, 80%, 0%
+    "termination.friends-after": (0.83, 0.05, 1.0, 0.25),          # 0.856, 0%, 100%, 0%
+    "transference.do-you-like-me": (0.78, 0.05, 1.0, 0.25),        # 0.809, 0%, 100%, 17%
 }
-HELDOUT_ALL = (0.78, 0.03, 0.95, 0.25)
+HELDOUT_ALL = (0.82, 0.03, 0.95, 0.25)                             # 0.840, 1%, 96%, 3%
 TARGET = (0.85, 0.03, 1.0, 0.25)      # issue 13
 
 
@@ -180,7 +180,7 @@ def test_heldout_agreement_per_question(sets):
 
 def test_tuning_agreement(sets):
     m = rubric_eval.metrics(sets["tuning"])
-    _check("tuning", m, (0.78, 0.03, 1.0, 0.25))
+    _check("tuning", m, (0.82, 0.03, 1.0, 0.25))                   # measured 0.839, 0.8%, 100%, 0%
 
 
 def test_rank_agreement(scored):
@@ -205,7 +205,7 @@ def test_heldout_rank_agreement_survives_length(sets):
     e = [r["score"] for r in rows]
     a = [r["auto"] for r in rows]
     n = [r["result"].words for r in rows]
-    assert partial_spearman(e, a, n) >= 0.6     # measured 0.64
+    assert partial_spearman(e, a, n) >= 0.65
 
 
 def test_length_alone_does_not_rank_answers(scored, sets):
