@@ -307,10 +307,18 @@ class Workbench:
         self.text.value = highlight(e.text, r) if e.text else "<p><em>The answer could not be read.</em></p>"
         bits = []
         if r is not None:
+            from course.rubric import load_rubric
+
+            rub = load_rubric(r.question)
+            label = {x.id: x.label for x in list(rub.red_flags) + list(rub.decisions) + list(rub.misconceptions)}
             if r.red_flags:
-                bits.append("<b>Red flags:</b> " + ", ".join(html.escape(x) for x in r.red_flags))
-            dec = [d for d in r.decisions if d not in r.red_flags]
-            bits.append("<b>Recommends:</b> " + (", ".join(html.escape(x) for x in dec) or "no clear decision"))
+                bits.append("<b>Red flags (harmful recommendation):</b> "
+                            + "; ".join(html.escape(label.get(x, x)) for x in r.red_flags))
+            dec = [label.get(d, d) for d in r.decisions if d not in r.red_flags]
+            bits.append("<b>Also recommends:</b> " if r.red_flags else "<b>Recommends:</b> ")
+            bits[-1] += "; ".join(html.escape(x) for x in dec) or "no clear decision"
+            if r.misconceptions:
+                bits.append("<b>Factual errors:</b> " + "; ".join(html.escape(label.get(x, x)) for x in r.misconceptions))
             bits.append(f"<b>Automatic score:</b> {e.auto if e.auto is not None else r.points:g} of "
                         f"{e.max_points:g} (confidence {r.confidence:.2f})")
         if e.reasons:
