@@ -99,3 +99,17 @@ def test_the_widget_grades_an_answer(course):
     assert "All 3 answers" in wb.header.value
     again = Workbench(kit.A, course)             # the saved answer has left the queue
     assert "Answer 1 of 2" in again.header.value and "ada" not in again.header.value
+
+
+def test_report_and_review_agree_after_a_manual_score(course):
+    from course.grading.report import gather
+    from course.grading.review import review
+    from course.grading.workbench import load_queue, save_grade
+
+    q = load_queue(kit.A, course)
+    save_grade(course, kit.A, q[0], 1.0)
+    data = gather(course, kit.A, course / "gradebook.db")
+    assert sorted(r.student for r in data.review) == sorted(e.student for e in review(kit.A, course))
+    assert q[0].student not in {r.student for r in data.review}
+    assert data.reflection_items["answer_1"] == {"n": 4, "auto": 1}
+    assert not data.left_out or all(why for _s, why in data.left_out)
