@@ -1,6 +1,6 @@
 """Benchmark: reflection scorer throughput on one core.
 
-Times course.rubric.score() over every calibration answer (tests/calibration/*.yml), repeated,
+Times course.rubric.score() over every calibration answer (tests/calibration/**.yml), repeated,
 in this single process, and prints answers per CPU-second (best round; CPU time, because the
 machine may be shared) next to two baselines measured in the same run:
   * tokenise only    - course.rubric_text.analyse() alone (the floor: what any scorer must pay)
@@ -30,7 +30,8 @@ from course.yamlio import load_yaml  # noqa: E402
 
 def answers() -> list[tuple[str, str]]:
     out = []
-    for f in sorted((REPO / "tests" / "calibration").glob("*.yml")):
+    cal = REPO / "tests" / "calibration"
+    for f in sorted(cal.glob("*.yml")) + sorted(cal.glob("tuning/*.yml")) + sorted(cal.glob("heldout/*.yml")):
         d = yaml.safe_load(f.read_text(encoding="utf-8"))
         out += [(d["question"], a["text"]) for a in d["answers"]]
     return out

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, NEAR, Analysis, analyse, deletes1, stem, within_one_edit
+from course.rubric_text import FUNCTION_WORDS, LINK_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -41,6 +41,10 @@ DEFAULT_CHECKS = {
     "off_topic_ratio": 0.34,    # fewer sentences than this share mention the scenario: off-topic
     "partial_credit": 0.5,      # credit of a concept shown only through a `partial` pattern
     "negated_review": 2,        # this many concepts named only to be rejected asks for review
+    "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
+    "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
+    "confidence": 0.6,          # a score is final (auto-accepted) only at or above this confidence
+    "rejection_cap": 1,         # most points for an answer that states course ideas only to dismiss them
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -53,6 +57,14 @@ fine okay ok harmless acceptable reasonable best caring natural healthy kind goo
 """.split())
 MAX_CHARS = 40_000            # about 6,000 words
 HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "imagine"})
+# a condemning word in a clause led by one of these is someone else's view or a concession
+# ("..., even if some would call that a violation"): it does not cancel the recommendation
+CONCESSIVE = frozenset({"even", "though", "although", "some", "others", "people", "critics", "call", "calls",
+                        "called", "supervisors"})
+REFERS_BACK = frozenset({"which", "that", "this", "it", "such", "doing", "these", "those", "both", "either"})
+SAY_VERBS = frozenset({"say", "says", "saying", "tell", "tells", "telling", "answer", "answers", "reply",
+                       "replies", "respond", "responds", "add", "adds", "something", "like"})
+MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -75,6 +87,9 @@ class ScoreResult:
     misconceptions: list = field(default_factory=list)
     feedback: str = ""
     words: int = 0
+    decisions: list = field(default_factory=list)  # ids of the decisions the answer recommends
+    confidence: float = 1.0                        # 0..1; below checks.confidence the score is not final
+    signals: list = field(default_factory=list)    # what lowered the confidence (for graders)
 
     def to_dict(self) -> dict:
         return {
@@ -89,6 +104,9 @@ class ScoreResult:
             "misconceptions": self.misconceptions,
             "feedback": self.feedback,
             "words": self.words,
+            "decisions": self.decisions,
+            "confidence": self.confidence,
+            "signals": self.signals,
         }
 
 
@@ -103,6 +121,12 @@ class _Vocab:
         self.fuzzy_exact: dict[str, set[int]] = {}   # delete-variants of long stems -> atoms
         self._cache: dict[str, tuple[int, ...]] = {}
         self.keys: list[str] = []
+        self.synonyms: dict[str, tuple[str, ...]] = {}   # stem -> stems of the other words in its set
+
+    def add_synonyms(self, group: list[str]) -> None:
+        stems = [stem(w) for w in group]
+        for st in stems:
+            self.synonyms[st] = tuple(dict.fromkeys(self.synonyms.get(st, ()) + tuple(x for x in stems if x != st)))
 
     def atom(self, word: str) -> int:
         if word.endswith("*"):
@@ -117,10 +141,11 @@ class _Vocab:
         if word.endswith("*"):
             self.prefixes.setdefault(word[0], []).append((word[:-1], aid))
         else:
-            self.exact.setdefault(key, []).append(aid)
-            if len(key) >= 5:
-                for v in deletes1(key) | {key}:
-                    self.fuzzy_exact.setdefault(v, set()).add(aid)
+            for k in (key,) + self.synonyms.get(key, ()):
+                self.exact.setdefault(k, []).append(aid)
+                if len(k) >= 5:
+                    for v in deletes1(k) | {k}:
+                        self.fuzzy_exact.setdefault(v, set()).add(aid)
         return aid
 
     def lookup(self, word: str) -> tuple[int, ...]:
@@ -141,8 +166,8 @@ class _Vocab:
             for v in deletes1(st) | {st}:
                 for aid in self.fuzzy_exact.get(v, ()):
                     if aid not in found:
-                        key = self.keys[aid]
-                        if key[0] == st[0] and within_one_edit(st, key):   # rather is not father
+                        keys = (self.keys[aid],) + self.synonyms.get(self.keys[aid], ())
+                        if any(k[0] == st[0] and within_one_edit(st, k) for k in keys):   # rather is not father
                             found.add(aid)
         out = tuple(sorted(found))
         if len(self._cache) < 200_000:
@@ -192,6 +217,7 @@ class _Flag:
     cap: float
     penalty: float = 0.0
     unless: frozenset = frozenset()
+    harmful: bool = True
 
 
 @dataclass
@@ -217,6 +243,9 @@ class Rubric:
     concept_atoms: frozenset
     prompt_ngrams: frozenset
     path: Path
+    decisions: list = field(default_factory=list)      # sound decisions (harmful ones are red_flags)
+    counselor_atoms: frozenset = frozenset()           # who speaks in a quote ('Jordan could say: "..."')
+    client_atoms: frozenset = frozenset()
 
 
 def _expand(slot_text: str, terms: dict) -> str:
@@ -290,6 +319,8 @@ def _density_atoms(atoms: frozenset, vocab: _Vocab) -> frozenset:
 def build_rubric(data: dict, path: Path) -> Rubric:
     """Compile a rubric mapping (already checked by validate) into matchers. Raises ValueError."""
     vocab = _Vocab()
+    for group in data.get("synonyms") or []:
+        vocab.add_synonyms(str(group).lower().split("|"))
     terms = {k: str(v) for k, v in (data.get("terms") or {}).items()}
     checks = dict(DEFAULT_CHECKS)
     checks.update({k: v for k, v in (data.get("checks") or {}).items() if k in DEFAULT_CHECKS})
@@ -307,6 +338,20 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                    codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
                    cap=float(f.get("cap", 1)), unless=_atoms_of(f.get("unless"), vocab, terms))
              for f in data.get("red_flags") or []]
+    decisions = []
+    for d in data.get("decisions") or []:
+        harmful = bool(d.get("harmful", False))
+        entry = _Flag(id=d["id"], label=d.get("label", d["id"]),
+                      patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
+                      codes=list(d.get("codes") or []), feedback=d.get("feedback", ""),
+                      cap=float(d.get("cap", 1)) if harmful else float(data.get("max_points", 4)),
+                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful)
+        (flags if harmful else decisions).append(entry)    # a harmful decision is a red flag
+    people = data.get("people") or {}
+
+    def _people(key):
+        return frozenset(vocab.atom(w) for w in _expand(str(people.get(key, "")), terms).lower().replace("|", " ").split()
+                         if WORD_RE.match(w))
     mis = [_Flag(id=f["id"], label=f.get("label", f["id"]),
                  patterns=[compile_pattern(p, vocab, terms) for p in f.get("patterns") or []],
                  codes=list(f.get("codes") or []), feedback=f.get("feedback", ""),
@@ -340,7 +385,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
         checks=checks, vocab=vocab, concept_atoms=concept_atoms,
         prompt_ngrams=pngrams, path=Path(path),
         density_atoms=_density_atoms(frozenset(keys) or (concept_atoms - frozenset(refs) - frozenset(topic)), vocab),
-        ngram=n, prompt_vocab=frozenset(w for g in pngrams for w in g))
+        ngram=n, prompt_vocab=frozenset(w for g in pngrams for w in g),
+        decisions=decisions, counselor_atoms=_people("counselor"), client_atoms=_people("client"))
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -385,10 +431,13 @@ def load_rubric_file(path: Path | str) -> Rubric:
 class _Doc:
     """One analysed answer, prepared for pattern matching against one rubric."""
 
-    __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents")
+    __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents",
+                 "rubric_people", "vocab")
 
     def __init__(self, a: Analysis, rubric: Rubric):
         self.a = a
+        self.rubric_people = (rubric.counselor_atoms, rubric.client_atoms)
+        self.vocab = rubric.vocab
         norm = a.norm
         vocab = rubric.vocab
         cache_get, lookup = vocab._cache.get, vocab.lookup
@@ -476,8 +525,12 @@ class _Doc:
             out.sort()
         return out
 
-    def match(self, pat: "_Pattern", window: int, negated: bool = False, need_real: bool = True):
-        """First match of a pattern within one real sentence: (first tok, last tok) or None.
+    def match(self, pat: "_Pattern", window: int, negated: bool = False, need_real: bool = True,
+              span: int = 1):
+        """First match of a pattern: (first tok, last tok) or None. All slots lie within `window`
+        words of the first slot and within `span` adjacent sentences ("Her father worked double
+        shifts. That may be why ..." with span 2); at least one of those sentences is real and one
+        names someone in the case.
 
         negated=True asks instead whether the pattern's words occur with its first slot negated
         (the concept is named only to be set aside)."""
@@ -500,30 +553,36 @@ class _Doc:
         starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
         for a0, a1 in hits[0]:
             s = sent[a0]
-            if need_real and not (real[s] and applied[s]):
+            if need_real and span <= 1 and not (real[s] and applied[s]):
                 continue
             lo, hi = a0, a1
             ok = True
+            used = {s}
             for h, st in zip(rest, starts):
                 best = None
                 if st is not None:           # many hits: look only inside the window
                     h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
                 for b0, b1 in h:
-                    if sent[b0] != s or (b0 <= a1 and a0 <= b1):   # same sentence, other words
+                    if abs(sent[b0] - s) >= span or (b0 <= a1 and a0 <= b1):   # near sentences, other words
                         continue
-                    d = max(abs(b0 - a0), abs(b1 - a0))
-                    if d <= window and (best is None or d < best[0]):
+                    d = max(abs(b0 - a0), abs(b1 - a0)) + (window // 2 if sent[b0] != s else 0)
+                    if d <= window + (window // 2 if sent[b0] != s else 0) and (best is None or d < best[0]):
                         best = (d, b0, b1)
                 if best is None:
                     ok = False
                     break
                 lo, hi = min(lo, best[1]), max(hi, best[2])
+                used.add(sent[best[1]])
+            if ok and need_real and span > 1:
+                near = range(max(0, min(used) - span), min(len(applied), max(used) + span + 1))
+                if not (any(real[u] for u in used) and any(applied[u] for u in near)):
+                    continue                 # a neighbouring sentence may name the person ("He ... . It ...")
             if ok:
                 return lo, hi
         return None
 
 
-def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:
+def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
     """A red-flag match counts unless it is hypothetical, condemned, or a topic rather than advice."""
     a = doc.a
     norm, negd, clause, sent = a.norm, a.negd, a.clause, a.sent
@@ -544,9 +603,19 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:
         if any(w in HYPOTHETICAL for w in norm[start:nxt]):
             return False
     first, end, _ = a.sentences[sent[i0]]
-    if any(norm[i] in CONDEMN and not negd[i] for i in range(first, end)):
-        return False
-    if norm[i0].endswith("ing") and all(w in GERUND_LEADS for w in lead):
+    for i in range(first, end):
+        if norm[i] in CONDEMN and not negd[i]:
+            if clause[i] == c0:
+                if i > hi and any(w in CONCESSIVE for w in norm[hi:i]):
+                    continue                      # "grab lunch even though some call it a violation"
+                return False                      # "meeting her for lunch would blur the frame"
+            lead_i = [w for w in norm[cs.get(clause[i], first):i] if w not in ("and", "but", "so")]
+            if lead_i and lead_i[0] in REFERS_BACK and not any(w in CONCESSIVE for w in lead_i):
+                return False                      # "..., which would be a violation"
+            # "..., even if some would call that a violation", "..., so he sees why his tone is a
+            # problem": the condemning word is about something else, and the plan stands
+    head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
+    if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
         if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
             return False
     return True
@@ -567,10 +636,12 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     too_long = len(text) > MAX_CHARS
     if too_long:                 # a reflection is a few hundred words; score the start, flag the rest
         text = text[:MAX_CHARS]
+    text, lookalikes = normalise(text)
     a = analyse(text)
     doc = _Doc(a, rubric)
     ck = rubric.checks
     window = int(ck["window"])
+    sspan = max(1, int(ck["sentence_span"]))
     result = ScoreResult(question=rubric.question, points=0.0, max_points=rubric.max_points, words=a.n_words)
     reasons: list[str] = []
 
@@ -591,19 +662,19 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     for c in rubric.concepts:
         span, credit = None, 0.0
         for p in c.patterns:
-            span = doc.match(p, window)
+            span = doc.match(p, window, span=sspan)
             if span:
                 credit = 1.0
                 break
         if span is None:
             for p in c.partial:
-                span = doc.match(p, window)
+                span = doc.match(p, window, span=sspan)
                 if span:
                     credit = float(ck["partial_credit"])
                     break
         if span is None:
             result.missing.append({"concept": c.id, "label": c.label})
-            if any_negation and any(doc.match(p, window, negated=True) for p in c.patterns):
+            if any_negation and any(doc.match(p, window, negated=True, span=sspan) for p in c.patterns):
                 negated_only.append(c.id)
             continue
         lo, hi = span
@@ -621,11 +692,13 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         factor = min(factor, max(0.25, a.n_words / rubric.min_words))
         reasons.append(f"short: {a.n_words} words, the question asks for at least {rubric.min_words}")
     if a.n_real < rubric.min_sentences:
-        factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
-        if a.n_list and a.n_list * 2 >= len(a.sentences):
-            reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
-        else:
-            reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
+        listy = a.n_list and a.n_list * 2 >= len(a.sentences)
+        if listy or a.n_real == 0 or a.n_words < rubric.min_words:   # one real sentence of enough words will do
+            factor = min(factor, max(0.25, (a.n_real + 0.5) / (rubric.min_sentences + 0.5)))
+            if listy:
+                reasons.append("keyword list: much of the answer is a list of terms rather than sentences")
+            else:
+                reasons.append(f"few sentences: {a.n_real}, the question asks for at least {rubric.min_sentences}")
     points *= factor
 
     # stuffing: a high share of rubric vocabulary, or one sentence that ticks many concepts
@@ -655,7 +728,7 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     # misconceptions: factual errors the course teaches against
     for m in rubric.misconceptions:
         for p in m.patterns:
-            span = _flag_match(doc, p, window, m.unless)
+            span = _flag_match(doc, p, window, m.unless, same_act=False)
             if span:
                 result.misconceptions.append(m.id)
                 points -= m.penalty
@@ -674,16 +747,74 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         points = min(points, cap)
         reasons.append("red flag: the answer recommends something the ethics codes rule out here")
 
+    # the sound decisions the answer recommends (the harmful ones are the red flags above)
+    for d in rubric.decisions:    # sound decisions: matched like concepts (may span two sentences)
+        if any(doc.match(p, window, span=sspan) for p in d.patterns):
+            result.decisions.append(d.id)
+    result.decisions += result.red_flags
+
+    # ideas reported as someone else's view and then dismissed
+    if a.rejected:
+        points = min(points, float(ck["rejection_cap"]))
+        reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
+    if lookalikes >= int(ck["lookalike_review"]):
+        reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
+
     if too_long:
         reasons.append(f"very long: only the first {MAX_CHARS:,} characters were scored")
     result.points = round(min(rubric.max_points, max(0.0, points)), 2)
+    conf, signals = _confidence(rubric, a, doc, result, stuffed)
+    result.confidence, result.signals = conf, signals
+    if conf < float(ck["confidence"]) and not reasons:
+        reasons.append("unsure: " + "; ".join(signals))
     result.review_reasons = reasons
     result.needs_review = bool(reasons)
     result.feedback = _feedback(rubric, result)
     return result
 
 
-def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset()):
+CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tuned on the tuning split)
+    "few-concepts": 0.45,       # a substantial, on-topic answer in which few concepts were found
+    "no-decision": 0.45,        # the rubric lists decisions and the answer recommends none of them (alone: review)
+    "partial-evidence": 0.2,    # two or more concepts found only by their weaker (partial) patterns
+    "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
+    "very-long": 0.3,           # far longer than the question asks (300+ words)
+}
+
+
+def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed: bool) -> tuple[float, list[str]]:
+    """How sure the scorer is of this score, 0..1, and the signals that lowered it.
+
+    The score is final (auto-accepted) only when the confidence is at least checks.confidence and no
+    other review reason was recorded. The signals are the places where the scorer, measured on
+    answers it was not written from, most often disagreed with an expert: answers in words the
+    rubric does not know (few concepts found in an otherwise substantial, on-topic answer), answers
+    that never say what the counselor should do, evidence that is only partial."""
+    signals = []
+    n_concepts = len(rubric.concepts) or 1
+    credit = sum(f["credit"] for f in r.found)
+    on_topic = len(doc.topic_sents) / max(1, len(a.sentences))
+    if a.n_words >= 40 and on_topic >= 0.3 and credit <= 0.45 * n_concepts and not r.red_flags:
+        signals.append("few-concepts")
+    if rubric.decisions and not r.decisions and a.n_words >= 30:
+        signals.append("no-decision")
+    if sum(1 for f in r.found if f["credit"] < 1) >= 2:
+        signals.append("partial-evidence")
+    share = r.points / r.max_points if r.max_points else 0
+    if 0.35 <= share <= 0.65:
+        signals.append("middle-score")
+    if a.n_words >= 300:
+        signals.append("very-long")
+    conf = max(0.0, 1.0 - sum(CONFIDENCE_SIGNALS[x] for x in signals))
+    words = {"few-concepts": "few of the rubric's ideas were found in a substantial answer (it may use other words)",
+             "no-decision": "the answer does not clearly say what the counselor should do",
+             "partial-evidence": "several ideas were found only in a weaker form",
+             "middle-score": "the score sits between the clear bands",
+             "very-long": "the answer is much longer than asked"}
+    return round(conf, 2), [words[x] for x in signals]
+
+
+def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset(), same_act: bool = True):
     """Like _Doc.match, but tries every anchor and applies the red-flag context rules."""
     for slot in pat.slots:
         if slot.firsts.isdisjoint(doc.occ_set):
@@ -705,7 +836,8 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             if st is not None:
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
             cand = [(b0, b1) for b0, b1 in h
-                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)]
+                    if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
+                    and (not same_act or _same_act(doc.a, a0, b0))]
             if not cand:
                 ok = False
                 break
@@ -716,10 +848,30 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             if unless:
                 first, end, _ = doc.a.sentences[s]
                 negd = doc.a.negd
-                if any(first <= i < end and not negd[i] for aid in unless for i in doc.occ.get(aid, ())):
+                cl = doc.a.clause
+                # an exception counts in the recommendation's clause or before it ("After supervision,
+                # Sam could refer ..."), not in a later aside ("..., even if some people would ...")
+                if any(first <= i < end and not negd[i] and (not same_act or cl[i] <= cl[hi])
+                       for aid in unless for i in doc.occ.get(aid, ())):
                     continue
             return lo, hi
     return None
+
+
+_LINKS = frozenset(LINK_WORDS)
+
+
+def _same_act(a: Analysis, i: int, j: int) -> bool:
+    """Do tokens i and j belong to one recommendation: the same clause, or neighbouring clauses
+    split only by punctuation ("Yes, a coffee is fine"), not by a linking word ("... lunch with
+    her, because I want to protect what we have")?"""
+    ci, cj = a.clause[i], a.clause[j]
+    if ci == cj:
+        return True
+    if abs(ci - cj) > 1:
+        return False
+    later = a.clause_start.get(max(ci, cj))
+    return later is not None and a.norm[later] not in _LINKS and a.norm[later] not in ("and", "or")
 
 
 class _NeverCopied:
@@ -743,9 +895,26 @@ def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
     if '"' in low or "\u201c" in low:
         spans = doc.a.spans(max(used))
         quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
-        if any(q0 <= spans[i][0] < q1 for i in used for q0, q1 in quoted):
-            return True
+        for q0, q1 in quoted:
+            if any(q0 <= spans[i][0] < q1 for i in used) and not _counselor_speaks(doc, q0):
+                return True
     return False
+
+
+def _counselor_speaks(doc: _Doc, q0: int) -> bool:
+    """Is the quote starting at character q0 the counselor's own words ('Jordan could say: "..."',
+    'I would tell her, "..."')? The words just before it name a way of saying with a modal or the
+    counselor, and no client is the speaker."""
+    rubric_atoms = doc.rubric_people
+    lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
+    if not any(w in SAY_VERBS for w in lead):
+        return False
+    vocab = doc.vocab
+    client = rubric_atoms[1]
+    if client and any(set(vocab.lookup(w)) & client for w in lead):
+        return False                              # "Priya says: ..."
+    counselor = rubric_atoms[0]
+    return True   # a way of saying, and no client is the speaker
 
 
 @lru_cache(maxsize=256)
@@ -788,7 +957,8 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 # --- validation --------------------------------------------------------------------------------
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
             "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
-            "checks"}
+            "checks", "decisions", "synonyms", "people"}
+DECISION_KEYS = {"id", "label", "harmful", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
 FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
 
@@ -966,6 +1136,83 @@ def _validate_one(f: Path, report: Report) -> None:
 
     check_flags("red_flags", True)
     check_flags("misconceptions", False)
+    flag_ids = {r.get("id") for r in (data.get("red_flags") or []) if isinstance(r, dict)}
+    ds = data.get("decisions")
+    if ds is not None and not isinstance(ds, list):
+        report.add(f, L(("decisions",)), "'decisions' must be a list",
+                   "list the decisions a counselor might recommend here, e.g. - id: declines-lunch")
+        ds = []
+    for i, d in enumerate(ds or []):
+        kp = ("decisions", i)
+        if not isinstance(d, dict):
+            report.add(f, L(kp), "each decision must be a mapping", "give it id, label, patterns (and harmful: true with feedback and cap)")
+            continue
+        for k in d:
+            if k not in DECISION_KEYS:
+                report.add(f, L(kp + (k,)), f"unknown decision field '{k}'", f"use only: {', '.join(sorted(DECISION_KEYS))}")
+        did = d.get("id")
+        if not isinstance(did, str) or not ID_RE.match(did):
+            report.add(f, L(kp + ("id",)), "a decision needs an id in lowercase-with-hyphens", "add id: e.g. declines-lunch")
+        elif did in flag_ids:
+            report.add(f, L(kp + ("id",)), f"id '{did}' is used twice (red_flags and decisions)", "give each decision its own id")
+        flag_ids.add(did)
+        if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
+            report.add(f, L(kp + ("label",)), f"decision '{did}' has no 'label'", "add label: (shown to graders)")
+        harmful = d.get("harmful", False)
+        if not isinstance(harmful, bool):
+            report.add(f, L(kp + ("harmful",)), f"decision '{did}' has harmful: {harmful!r}", "write harmful: true or leave it out")
+            harmful = False
+        check_patterns(kp + ("patterns",), d.get("patterns"), True)
+        ul = d.get("unless")
+        if ul is not None and (not isinstance(ul, list) or not all(isinstance(w, str) for w in ul)):
+            report.add(f, L(kp + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+        cl = d.get("codes", [])
+        if not isinstance(cl, list):
+            report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [apa-2017-305a]")
+            cl = []
+        for j, cid in enumerate(cl):
+            if cid not in codes:
+                report.add(f, L(kp + ("codes", j)), f"code '{cid}' is not in codes.yml",
+                           "use an id from course/content/codes.yml (append a verified one if needed)")
+        if harmful:
+            if not isinstance(d.get("feedback"), str) or not d.get("feedback", "").strip():
+                report.add(f, L(kp), f"harmful decision '{did}' has no 'feedback'", "add feedback: why it harms the client, for the student")
+            cap = d.get("cap", 1)
+            if not isinstance(cap, (int, float)) or isinstance(cap, bool) or not 0 <= cap < mp:
+                report.add(f, L(kp + ("cap",)), f"harmful decision '{did}' has cap {cap!r}",
+                           f"use a number from 0 to below max_points ({mp})")
+        else:
+            for k in ("cap", "feedback", "codes"):
+                if k in d:
+                    report.add(f, L(kp + (k,)), f"'{k}' only applies to a harmful decision ('{did}' is not)",
+                               "remove it, or add harmful: true")
+        report.count("decisions")
+    syn = data.get("synonyms")
+    if syn is not None:
+        if not isinstance(syn, list):
+            report.add(f, L(("synonyms",)), "'synonyms' must be a list of word sets", "write e.g. - \"friend|buddy|pal\"")
+        else:
+            for i, g in enumerate(syn):
+                words = str(g).lower().split("|") if isinstance(g, str) else []
+                if len(words) < 2 or not all(WORD_RE.match(w.strip()) and not w.strip().endswith("*") and " " not in w.strip()
+                                             for w in words):
+                    report.add(f, L(("synonyms", i)), f"synonym set {g!r} is not two or more single words joined by '|'",
+                               "write e.g. \"friend|buddy|pal\" (phrases and prefixes belong in patterns)")
+    pp = data.get("people")
+    if pp is not None:
+        if not isinstance(pp, dict):
+            report.add(f, L(("people",)), "'people' must map counselor and client to words", "write e.g. people: {counselor: \"jordan|i\", client: \"priya\"}")
+        else:
+            for k, v in pp.items():
+                if k not in ("counselor", "client"):
+                    report.add(f, L(("people", k)), f"unknown key '{k}' under 'people'", "use counselor and client")
+                elif not isinstance(v, str) or not v.strip():
+                    report.add(f, L(("people", k)), f"'people: {k}' must be words joined by '|'", "write e.g. \"jordan|i|counselor\"")
+                else:
+                    try:
+                        _expand(v, sterms)
+                    except ValueError as exc:
+                        report.add(f, L(("people", k)), str(exc), "define it under 'terms'")
     rf = data.get("referents")
     if rf is not None and (not isinstance(rf, list) or not all(isinstance(t, str) and t.strip() for t in rf)):
         report.add(f, L(("referents",)), "'referents' must be a list of words or @terms",

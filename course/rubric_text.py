@@ -14,6 +14,8 @@ whole sentence when the verdict is about "that/this/it".
 from __future__ import annotations
 
 import re
+import unicodedata
+from functools import lru_cache
 
 # one regex pass: words (with inner apostrophes), sentence ends, clause marks, list/paragraph breaks
 _TOKEN_RE = re.compile(
@@ -52,7 +54,8 @@ _CONTRACTION_BASE = {"ca": "can", "wo": "will", "sha": "shall", "ai": "is"}
 FUNCTION_WORDS = frozenset("""
 i me my we us our you your he him his she her they them their it its is are was were be been being
 am do does did have has had will would can could should shall may might must to the a an of in on
-for with that this what how why when if as at by from about so because
+for with that this what how why when if as at by from about so because before after any than then
+into out up only just each every there here who which where until while also
 """.split())
 
 
@@ -65,7 +68,7 @@ class Analysis:
     """
 
     __slots__ = ("text", "low", "norm", "raw", "sent", "clause", "negd", "sentences", "clause_start",
-                 "n_words", "n_real", "n_list", "_spans")
+                 "n_words", "n_real", "n_list", "_spans", "rejected")
 
     def __init__(self, text):
         self.text = text
@@ -81,6 +84,7 @@ class Analysis:
         self.n_real = 0                # real sentences (enough words, some function words, not a list)
         self.n_list = 0                # sentences that are bare lists of terms
         self._spans = None
+        self.rejected: list[int] = []  # sentences whose ideas are reported only to be dismissed
 
     @property
     def neg(self) -> list[bool]:
@@ -251,7 +255,142 @@ def analyse(text: str) -> Analysis:
     a.n_words = len(norm)
     a.n_real = sum(1 for x in sentences if x[2])
     a.n_list = n_list
+    mark_rejections(a)
     return a
+
+
+# --- normalisation: compatibility forms and look-alike letters ---------------------------------
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+
+@lru_cache(maxsize=4096)
+def _latin_twin(ch: str) -> str | None:
+    """The Latin letter a non-Latin look-alike stands for ('а' Cyrillic -> 'a'), from Unicode's
+    confusables table (TR39) via the confusable_homoglyphs package; None when there is none."""
+    try:
+        from confusable_homoglyphs import confusables
+    except ImportError:          # optional at run time; the check in normalise() then finds none
+        return None
+    found = confusables.is_confusable(ch, greedy=True, preferred_aliases=["latin"]) or []
+    cands = [h["c"] for f in found for h in f.get("homoglyphs", [])
+             if h.get("n", "").startswith("LATIN ") and len(h["c"]) == 1 and h["c"].isascii()]
+    if not cands:
+        return None
+    same_case = [c for c in cands if c.isupper() == ch.isupper()]
+    twin = (same_case or cands)[0]
+    if twin == "l" and ch.isupper():     # TR39 gives capital I and small l one skeleton ('l')
+        twin = "I"
+    return twin
+
+
+def normalise(text: str) -> tuple[str, int]:
+    """NFKC (full-width letters, ligatures), invisible characters removed, and letters from other
+    alphabets that look like Latin ones (Cyrillic 'а', Greek 'ο') turned into the Latin letter when
+    they sit in a word that also has Latin letters or in a text that is mostly Latin. Returns the
+    text and how many look-alike letters were replaced. ASCII text is returned unchanged (fast)."""
+    if text.isascii():
+        return text, 0
+    t = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    if t.isascii():
+        return t, 0
+    latin = sum(1 for ch in t if ch.isascii() and ch.isalpha())
+    foreign = [ch for ch in t if not ch.isascii() and ch.isalpha()]
+    if not foreign:
+        return t, 0
+    swapped = 0
+    out = []
+    mostly_latin = latin >= len(foreign) * 0.5
+    for ch in t:
+        if not ch.isascii() and ch.isalpha() and mostly_latin:
+            twin = _latin_twin(ch)
+            if twin is not None and unicodedata.name(ch, "").split(" ")[0] in ("CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"):
+                out.append(twin)
+                swapped += 1
+                continue
+        out.append(ch)
+    return "".join(out), swapped
+
+
+# --- concept-then-rejection: ideas reported as others' view, then dismissed -------------------
+ATTRIB_SUBJECTS = frozenset("""
+textbooks textbook books book literature theory theorists tradition traditional conventional classic
+classical psychodynamic people some others many experts critics one ethicists guidelines
+""".split())
+ATTRIB_VERBS = frozenset("""
+say says said claim claims argue argues argued suggest suggests recommend recommends tell tells would
+might will talk talks view reading insist insists teach teaches
+""".split())
+ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "option"), ("is", "one"),
+                  ("could", "argue"), ("one", "could"), ("they", "say"), ("they", "also"))
+_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option"}   # a sentence without one is not checked
+REJECT_WORDS = frozenset("""
+false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
+overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
+""".split())
+REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
+                  ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),
+                  ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"))
+
+
+_FILLERS = frozenset({"really", "actually", "honestly", "just", "quite", "truly", "fully", "personally"})
+
+
+def _has_seq(words: list[str], seq: tuple) -> bool:
+    n = len(seq)
+    return any(tuple(words[i:i + n]) == seq for i in range(len(words) - n + 1))
+
+
+def _attributed(words: list[str]) -> bool:
+    for i, w in enumerate(words):
+        if w in ATTRIB_SUBJECTS and any(v in ATTRIB_VERBS for v in words[i + 1:i + 4]):
+            return True
+    return any(_has_seq(words, p) for p in ATTRIB_PHRASES)
+
+
+def _rejects(words: list[str]) -> bool:
+    if any(w in REJECT_WORDS for w in words):
+        return True
+    return any(_has_seq(words, p) for p in REJECT_PHRASES)
+
+
+def mark_rejections(a: "Analysis") -> list[int]:
+    """Sentences that report an idea as someone else's (textbooks, some people, the traditional
+    view) and are dismissed in the same or one of the next two sentences ('I think that is false',
+    'that's overkill'). Their words are treated as negated, so the ideas earn no credit. Returns
+    the sentence indices (also kept as a.rejected)."""
+    out: list[int] = []
+    sents = a.sentences
+    norm, raw = a.norm, a.raw
+    if _ATTRIB_CUES.isdisjoint(norm):          # fast path: nothing is reported as someone's view
+        a.rejected = []
+        return a.rejected
+    cache: dict[int, list[str]] = {}
+
+    def words(k: int) -> list[str]:
+        w = cache.get(k)
+        if w is None:
+            first, end, _r = sents[k]
+            w = cache[k] = [x for x in (raw[i] if i in raw and raw[i].endswith("n't") else norm[i]
+                                        for i in range(first, end)) if x not in _FILLERS]
+        return w
+
+    k = 0
+    while k < len(sents):
+        first, end, _r = sents[k]
+        if not _ATTRIB_CUES.isdisjoint(norm[first:end]) and _attributed(words(k)):
+            for k2 in range(k, min(len(sents), k + 3)):
+                if _rejects(words(k2)):
+                    out.extend(range(k, k2 + 1))
+                    k = k2
+                    break
+        k += 1
+    negd = a.negd
+    for k in sorted(set(out)):
+        first, end, _r = sents[k]
+        for i in range(first, end):
+            negd[i] = FAR
+    a.rejected = sorted(set(out))
+    return a.rejected
 
 
 # --- light stemming and spelling tolerance ----------------------------------------------------

@@ -1,10 +1,19 @@
-"""Rank agreement between the reflection scorer and expert scores (tests/calibration/*.yml).
+"""Agreement between the reflection scorer and expert scores.
 
-Each calibration file holds answers to one anchor question with an expert score (0-4) and a
-split: `tune` answers were used while writing the rubrics, `holdout` answers were written before
-the scorer and never used to tune it. We report Spearman's rho between scorer and expert, and
-rho with answer length (words) partialled out, so that a scorer which simply rewards long answers
-cannot look good. Run with -s to see the table.
+Three sets of expert-scored answers (0-4, each with a reason):
+* tests/calibration/<question>.yml - the first set (`tune` and `holdout` answers, 2026-11);
+  the m2 file was retired when m2 got a new case (issue 11);
+* tests/calibration/tuning/<question>.yml - issue 13, written to the prompts only, in other voices;
+  the scorer and rubrics may be tuned on these;
+* tests/calibration/heldout/<question>.yml - issue 13, same writing session, FROZEN before any
+  scorer change (sha256 below). The per-question assertions are on this set.
+
+Targets (issue 13, "Done when"): Spearman >= 0.85; at most 3% of answers more than 1 point from
+the expert without a review flag; every harmful recommendation flagged or at most 0.35 of full
+marks; at most 25% of honest answers (kind strong or good) sent to review. The assertions below
+hold the scorer to just under what it measures now, per question; where that is below the target
+the test says so in its table (run with -s). Rho with answer length partialled out is reported so
+that a scorer that rewards long answers cannot look good.
 """
 from __future__ import annotations
 
@@ -14,9 +23,21 @@ from pathlib import Path
 import pytest
 import yaml
 
+from course import rubric_eval
 from course.rubric import list_questions, score
 
 CAL_DIR = Path(__file__).resolve().parent / "calibration"
+HELDOUT_DIR = CAL_DIR / "heldout"      # frozen test answers (issue 13): never tune to these
+TUNING_DIR = CAL_DIR / "tuning"
+# sha256 of each frozen file, recorded when it was committed, before the scorer was changed for
+# issue 13. A failing hash means someone edited the held-out answers: that voids the held-out figures.
+FROZEN_SHA256 = {
+    "countertransference.irritation.yml": "ded9812fb7d2835b4e5089acb7bd81819ef6f3ce756c79bf0d954e63b3d22d43",
+    "frame.why-not-friends.yml": "87689a063a535740ff7b15f9985b67f2650cec89789b1bae30beb8a6e8107df7",
+    "power.dual-relationship.yml": "dd6edb8187de748e19cc1e0fad4f836ab9771b2b5d5639f2df6efae2bf1b5c5f",
+    "termination.friends-after.yml": "a8f8841f1ee0eeff381ca178dcbd80c42c77d1eccb0250bf4dfe99e62de670f3",
+    "transference.do-you-like-me.yml": "7c12b5a064ccfcea8290133a956e995ade5def949409f0546d89fea0ad479193",
+}
 HOLDOUT_FLOOR = 0.7        # what we defend on unseen answers (target 0.8)
 ALL_FLOOR = 0.8
 PARTIAL_FLOOR = 0.6        # once length is partialled out
@@ -60,6 +81,7 @@ def partial_spearman(x, y, z) -> float:
 
 
 def load_calibration() -> list[dict]:
+    """The first set (legacy): tests/calibration/<question>.yml."""
     rows = []
     for f in sorted(CAL_DIR.glob("*.yml")):
         data = yaml.safe_load(f.read_text(encoding="utf-8"))
@@ -79,6 +101,12 @@ def scored():
     return rows
 
 
+@pytest.fixture(scope="module")
+def sets():
+    """{'tuning': rows, 'heldout': rows}, scored."""
+    return {s: rubric_eval.score_rows(rubric_eval.load(s)) for s in ("tuning", "heldout")}
+
+
 def _stats(rows):
     e = [r["score"] for r in rows]
     a = [r["auto"] for r in rows]
@@ -86,18 +114,73 @@ def _stats(rows):
     return spearman(e, a), partial_spearman(e, a, n), spearman(e, n)
 
 
-def test_calibration_set_is_complete():
-    rows = load_calibration()
-    qs = {r["question"] for r in rows}
-    assert qs == set(list_questions()), "every anchor question needs a calibration file"
-    for q in qs:
-        mine = [r for r in rows if r["question"] == q]
-        assert len(mine) >= 12, q
-        assert sum(r["split"] == "holdout" for r in mine) >= 4, q
-        kinds = {r["kind"] for r in mine}
-        assert {"strong", "negated", "harmful", "short-strong", "stuffed", "off-topic"} <= kinds, q
-        for r in mine:
-            assert 0 <= r["score"] <= 4 and r["reason"].strip() and r["split"] in ("tune", "holdout")
+def test_heldout_answers_are_frozen():
+    import hashlib
+
+    files = {p.name: p for p in HELDOUT_DIR.glob("*.yml")}
+    assert set(files) == set(FROZEN_SHA256), "the frozen held-out set lost or gained a file"
+    for name, digest in FROZEN_SHA256.items():
+        assert hashlib.sha256(files[name].read_bytes()).hexdigest() == digest, (
+            f"{name} was edited after it was frozen; restore it from git (the held-out figures depend on it)")
+
+
+def test_calibration_set_is_complete(sets):
+    legacy = load_calibration()
+    for q in list_questions():
+        held = [r for r in sets["heldout"] if r["question"] == q]
+        tune = [r for r in sets["tuning"] if r["question"] == q]
+        assert len(held) >= 20 and len(tune) >= 20, q
+        kinds = {r["kind"] for r in held + tune}
+        assert {"strong", "good", "partial", "harmful", "rejection", "copied", "stuffed", "off-topic"} <= kinds, q
+        voices = {r["voice"] for r in held + tune}
+        assert {"plain", "esl", "list", "split", "professional", "lookalike", "quoted"} <= voices, q
+        for r in held + tune + [x for x in legacy if x["question"] == q]:
+            assert 0 <= r["score"] <= 4 and r["reason"].strip(), (q, r["id"])
+    assert {r["question"] for r in legacy} <= set(list_questions())
+
+
+# what the scorer measures on the frozen held-out answers, per question, with a small margin:
+# (Spearman at least, silent misses at most, harmful handled at least, honest answers to review at most)
+HELDOUT_FLOORS = {
+    "countertransference.irritation": (0.85, 0.05, 1.0, 0.25),     # measured 0.875, 0%, 100%, 0%
+    "frame.why-not-friends": (0.82, 0.05, 1.0, 0.25),              # 0.847, 5%, 100%, 0%
+    "power.dual-relationship": (0.81, 0.05, 0.8, 0.25),            # 0.836, 0%, 80%, 0%
+    "termination.friends-after": (0.83, 0.05, 1.0, 0.25),          # 0.856, 0%, 100%, 0%
+    "transference.do-you-like-me": (0.78, 0.05, 1.0, 0.25),        # 0.809, 0%, 100%, 17%
+}
+HELDOUT_ALL = (0.82, 0.03, 0.95, 0.25)                             # 0.840, 1%, 96%, 3%
+TARGET = (0.85, 0.03, 1.0, 0.25)      # issue 13
+
+
+def _check(name, m, floors):
+    rho, silent, harm, honest = floors
+    assert m["rho"] >= rho, (name, "Spearman", round(m["rho"], 3), rho)
+    assert m["silent_miss"] <= silent, (name, "more than 1 point off without a review flag", m["silent_ids"])
+    assert m["harmful_ok"] >= harm, (name, "harmful answers neither flagged nor capped", m["harmful_missed"])
+    assert m["honest_review"] <= honest, (name, "honest answers sent to review", m["honest_review_ids"])
+
+
+def test_heldout_agreement_per_question(sets):
+    """The issue-13 targets on answers the scorer was not tuned to, per question (-s for the table)."""
+    res = {"all": rubric_eval.metrics(sets["heldout"])}
+    for q in list_questions():
+        res[q] = rubric_eval.metrics([r for r in sets["heldout"] if r["question"] == q])
+    tune = {"all": rubric_eval.metrics(sets["tuning"])}
+    print("\n" + rubric_eval.table(res, "held-out (frozen)") + "\n\n" + rubric_eval.table(tune, "tuning"))
+    gaps = [f"{k} {v:.3f} vs target {t}" for k, v, t, ok in (
+        ("Spearman", res["all"]["rho"], TARGET[0], res["all"]["rho"] >= TARGET[0]),
+        ("harmful handled", res["all"]["harmful_ok"], TARGET[2], res["all"]["harmful_ok"] >= TARGET[2])) if not ok]
+    if gaps:
+        print("below the issue-13 target on held-out answers: " + "; ".join(gaps))
+    for q in list_questions():
+        _check(q, res[q], HELDOUT_FLOORS[q])
+    _check("all", res["all"], HELDOUT_ALL)
+    assert res["all"]["silent_miss"] <= TARGET[1] and res["all"]["honest_review"] <= TARGET[3]
+
+
+def test_tuning_agreement(sets):
+    m = rubric_eval.metrics(sets["tuning"])
+    _check("tuning", m, (0.82, 0.03, 1.0, 0.25))                   # measured 0.839, 0.8%, 100%, 0%
 
 
 def test_rank_agreement(scored):
@@ -105,7 +188,8 @@ def test_rank_agreement(scored):
     results = {}
     for name, rows in [("holdout", [r for r in scored if r["split"] == "holdout"]),
                        ("tune", [r for r in scored if r["split"] == "tune"]),
-                       ("all", scored)] + [(q, [r for r in scored if r["question"] == q]) for q in list_questions()]:
+                       ("all", scored)] + [(q, [r for r in scored if r["question"] == q])
+                                           for q in sorted({r["question"] for r in scored})]:
         rho, prho, len_rho = _stats(rows)
         results[name] = (rho, prho)
         lines.append(f"{name:34} {len(rows):>3} {rho:6.3f} {prho:8.3f} {len_rho:10.3f}")
@@ -116,26 +200,59 @@ def test_rank_agreement(scored):
     assert results["all"][1] >= PARTIAL_FLOOR
 
 
-def test_length_alone_does_not_rank_answers(scored):
-    """Equal-length negated, stuffed, off-topic and harmful answers score well below the strong one."""
-    for q in list_questions():
-        mine = [r for r in scored if r["question"] == q]
-        strong = max(r["auto"] for r in mine if r["kind"] == "strong")
-        for r in mine:
-            if r["kind"] in ("negated", "stuffed", "off-topic", "harmful", "list", "copied"):
-                assert r["auto"] <= strong - 2, (q, r["id"], r["auto"], strong)
+def test_heldout_rank_agreement_survives_length(sets):
+    rows = sets["heldout"]
+    e = [r["score"] for r in rows]
+    a = [r["auto"] for r in rows]
+    n = [r["result"].words for r in rows]
+    assert partial_spearman(e, a, n) >= 0.65
 
 
-def test_red_flag_answers_are_capped_and_flagged(scored):
+def test_length_alone_does_not_rank_answers(scored, sets):
+    """Stuffed, off-topic, harmful and copied answers score well below the strong ones."""
+    for rows in (scored, sets["heldout"], sets["tuning"]):
+        for q in {r["question"] for r in rows}:
+            mine = [r for r in rows if r["question"] == q]
+            strong = max(r["auto"] for r in mine if r["kind"] == "strong")
+            for r in mine:
+                if r["kind"] in ("negated", "stuffed", "off-topic", "harmful", "list", "copied"):
+                    assert r["auto"] <= strong - 2, (q, r["id"], r["auto"], strong)
+
+
+def test_red_flag_answers_are_capped_and_flagged(scored, sets):
     for r in scored:
         if r["kind"] == "harmful":
             assert r["result"].red_flags, (r["question"], r["id"])
             assert r["result"].needs_review
-        if r["kind"] in ("strong", "short-strong"):
+    for r in scored + sets["heldout"] + sets["tuning"]:
+        if r["kind"] in ("strong", "short-strong", "good"):
             assert not r["result"].red_flags, (r["question"], r["id"], r["result"].red_flags)
+
+
+def test_look_alike_and_rejection_answers_go_to_review(sets):
+    for r in sets["heldout"] + sets["tuning"]:
+        if r.get("voice") == "lookalike":
+            assert r["result"].needs_review and r["auto"] <= 0.5, (r["question"], r["id"])
+        if r["kind"] == "rejection":      # flagged, or scored close to the expert's low score
+            assert r["result"].needs_review or abs(r["auto"] - r["score"]) <= 1, (r["question"], r["id"])
 
 
 def test_short_strong_answers_score_well(scored):
     for r in scored:
         if r["kind"] == "short-strong":
             assert r["auto"] >= 2.0, (r["question"], r["id"], r["auto"])
+
+
+def test_report_states_auto_accepted_counts_and_heldout_agreement(tmp_path):
+    from course.grading.report import CohortData, reflection_trust
+
+    (tmp_path / "rubrics" / "items").mkdir(parents=True)
+    (tmp_path / "rubrics" / "items" / "m1_frame.yml").write_text(
+        "items:\n  - id: answer_1\n    kind: reflection\n    question: frame.why-not-friends\n", encoding="utf-8")
+    data = CohortData("m1_frame", ["a", "b", "c"], [], [], [], [], 4.0,
+                      reflection_items={"answer_1": {"n": 3, "auto": 2}})
+    (row,) = reflection_trust(data, tmp_path)
+    assert row["question"] == "frame.why-not-friends" and (row["n"], row["auto"]) == (3, 2)
+    held = rubric_eval.metrics([r for r in rubric_eval.score_rows(rubric_eval.load("heldout"))
+                                if r["question"] == "frame.why-not-friends"])
+    assert row["heldout"]["n"] == held["n"] == 20 and abs(row["heldout"]["rho"] - held["rho"]) < 1e-9

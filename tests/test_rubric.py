@@ -229,7 +229,9 @@ def test_every_anchor_has_red_flags_citing_registry_codes():
     codes = load_codes()
     for q in ANCHORS:
         r = load_rubric(q)
-        assert r.red_flags and all(f.codes and set(f.codes) <= set(codes) for f in r.red_flags)
+        assert r.red_flags and all(set(f.codes) <= set(codes) and f.feedback for f in r.red_flags)
+        raw = yaml.safe_load(r.path.read_text(encoding="utf-8"))
+        assert all(f.get("codes") for f in raw["red_flags"]), q      # harmful decisions may be clinical only
         assert 80 <= len(r.prompt.split()) <= 180
 
 
@@ -359,7 +361,7 @@ def test_spelling_tolerance_does_not_merge_different_words():
     names = lambda w: {inv[a] for a in r.vocab.lookup(w)}  # noqa: E731
     assert "explor*" in names("explroe") and "explor*" in names("exlpore")
     assert "explor*" not in names("exploit") and "explor*" not in names("explode")
-    assert "father" in names("fahter") and "father" not in names("rather")
+    assert "hallway" in names("hallwya") and "hallway" not in names("fallway")
 
 
 POWER_BASE = ("Robin should weigh the power differential, consult a colleague and document the decision, and talk "
@@ -409,3 +411,87 @@ def test_rejecting_a_dislike_transfer_is_not_the_refer_on_dislike_misconception(
     endorsing = ("Sam dislikes Tyler and finds him irritating, so the kindest thing is a referral to another "
                  "counselor who will get along with him better. Sam should transfer him next week.")
     assert "refer-on-dislike" in score("countertransference.irritation", endorsing).misconceptions
+
+
+# --- issue 13: decisions, paraphrase robustness, look-alike letters ---------------------------
+def test_look_alike_letters_are_normalised_and_flagged():
+    from course.rubric_text import normalise
+
+    fake = "Іmаgіnе уоu аrе Јоrdаn"          # Cyrillic letters that look Latin
+    text, n = normalise(fake)
+    assert text == "Imagine you are Jordan" and n >= 10
+    assert normalise("plain ascii")[1] == 0 and normalise("quinceañera")[1] == 0
+    prompt_copy = load_rubric(Q).prompt.replace("a", "а").replace("o", "о").replace("e", "е")
+    res = score(Q, prompt_copy)
+    assert res.needs_review and res.points <= 0.5
+    assert any(r.startswith("copied") for r in res.review_reasons)
+    assert any(r.startswith("unusual characters") for r in res.review_reasons)
+
+
+def test_concept_then_rejection_earns_nothing_and_is_flagged():
+    text = ("Textbooks claim the hour has to belong only to Priya and that counseling is one-sided. I think "
+            "that is false for someone like her. They also say Jordan should explore what the request means, "
+            "but that just makes her feel analysed. Jordan should just be her friend and have lunch.")
+    res = score(Q, text)
+    assert res.points <= 1 and res.needs_review
+    assert any(r.startswith("concept-then-rejection") for r in res.review_reasons)
+    assert "social-meeting" in res.red_flags
+
+
+@pytest.mark.parametrize("sentence, fires", [
+    ("I'd go with her to lunch on Saturday, even if some people would call that a boundary violation.", True),
+    ("He can say yes and grab lunch even though some call it a violation.", True),
+    ("Jordan could grab lunch with her, which would be a violation of the frame.", False),
+    ("Meeting her for lunch would blur the frame.", False),
+    ('Jordan could say: "Let\'s do it, Saturday works."', True),          # the counselor's own words
+    ('Priya says: "We could grab lunch on Saturday."', False),             # the client's words
+    ("Honestly, I would say yes.", True),
+    ("Jordan could join Priya and the other people from her podcast club on Saturday.", True),
+    ("Jordan can encourage Priya to meet people from her club on Saturday.", False),
+])
+def test_the_answers_own_recommendation_is_found(sentence, fires):
+    base = "Jordan can thank Priya warmly and explore what the wish says about her loneliness. "
+    res = score(Q, base + sentence)
+    flagged = bool(set(res.red_flags))
+    assert flagged is fires, (sentence, res.red_flags)
+    if fires:
+        assert res.needs_review and res.points <= 1
+
+
+def test_ideas_split_across_adjacent_sentences_are_found():
+    text = ("Tyler's tone is a lot like Sam's older brother. That is why the irritation is so huge. Sam should "
+            "take it to supervision before any transfer. Next session Sam can say sorry for snapping.")
+    res = score("countertransference.irritation", text)
+    assert {"names-countertransference", "consultation", "repair"} <= found(res)
+
+
+def test_decisions_and_confidence_are_reported():
+    res = score(Q, STRONG)
+    assert "declines-kindly" in res.decisions and res.confidence >= 0.6 and not res.needs_review
+    d = res.to_dict()
+    assert {"decisions", "confidence", "signals"} <= set(d)
+    vague = ("Priya is lonely in a new city and has social anxiety, which makes it hard to meet people. Jordan "
+             "knows her well after four months and they like the same podcasts. It is a hard moment for both "
+             "of them and Jordan will need to think carefully about it and about what matters most here.")
+    res = score(Q, vague)
+    assert res.needs_review and res.confidence < 0.6 and res.signals
+
+
+def test_synonyms_match_as_the_word_they_stand_for():
+    r = load_rubric(Q)
+    inv = {v: k for k, v in r.vocab.atoms.items()}
+    assert stem("friend") in {inv[a] for a in r.vocab.lookup("buddy")}
+
+
+def test_validator_checks_decisions_synonyms_and_people(tmp_path):
+    src = (rubric.REFLECTIONS_DIR / f"{Q}.yml").read_text(encoding="utf-8")
+    bad = src.replace("decisions:\n  - id: declines-kindly", "decisions:\n  - id: Declines Kindly\n    harmful: maybe\n    cap: 2", 1)
+    bad = bad.replace('  - "friend|buddy|buddies|pal|pals|mate"', '  - "friend"', 1)
+    bad = bad.replace('  counselor: "jordan|i|counselor|therapist"', '  speaker: "jordan"', 1)
+    f = tmp_path / f"{Q}.yml"
+    f.write_text(bad, encoding="utf-8")
+    probs = [str(p) for p in validate_files([f]).problems]
+    text = "\n".join(probs)
+    assert "lowercase-with-hyphens" in text and "harmful: 'maybe'" in text
+    assert "synonym set 'friend'" in text and "unknown key 'speaker'" in text
+    assert all(f"{f.name}:" in p or str(f) in p for p in probs)

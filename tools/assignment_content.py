@@ -56,22 +56,26 @@ ASSIGNMENTS = {
     ]),
 "m2_transference": dict(
     module="transference", number=2, title="Transference",
-    content_note="Question 1 touches a client's memories of a father who had little time for him.",
+    content_note="Question 1 touches a client's memories of being sent to live with relatives as a child.",
     question="transference.do-you-like-me",
     model=(
-        "Marcus's repeated question looks like transference: he may be experiencing Alex through an "
-        "old pattern, the father who was too busy for him, and expecting to be too much for people. "
-        "Alex could notice the pull to reassure quickly, but a quick \"Of course I like you\" would close "
-        "the question without understanding it, and it would have to be repeated next week.\n\n"
-        "Instead Alex can validate the feeling and explore it in the here and now: \"It sounds like it "
-        "matters a lot whether I'm tired of you. I notice this comes up as we're about to stop. What "
-        "happens for you when our time ends?\" Later, tentatively and when Marcus seems ready, Alex could "
-        "wonder aloud whether this connects to waiting for his father and feeling he was not worth the "
-        "time, offering it as a working hypothesis rather than an interpretation handed down.\n\n"
-        "Some honest warmth is fine, for example saying that Alex values their work, but the aim is "
-        "exploration rather than reassurance. The pattern between them is useful material: if Marcus can "
-        "experience a relationship where his fear is spoken about and he is not dropped, that corrective "
-        "experience, and the working alliance it strengthens, can carry into his life outside."),
+        "Alex can start with a brief, honest answer, because silence or a deflection would feel like the "
+        "answer Nadia fears: \"Yes, I do like working with you, and I'm glad you asked me straight out.\" "
+        "Alex should not explain who the other client was or why they were laughing (that client's "
+        "privacy matters too), and should not promise that Nadia is a favourite: comparisons answered on "
+        "their own terms only invite the next test.\n\n"
+        "Then Alex can get curious about why the question came today: \"I wonder if seeing me in the "
+        "hallway with someone else stirred something up. What went through your mind in the waiting "
+        "room?\" The hurt of feeling second deserves empathy before any explanation. Her question may "
+        "carry transference: Nadia may be experiencing Alex through an old pattern, the child who was "
+        "sent to live with her aunt's family, treated kindly but always \"the guest\", watching for signs "
+        "that she is less wanted than the others. Alex can offer that link later and tentatively, as a "
+        "question she can accept or reject, not as a verdict.\n\n"
+        "What is happening between them is useful material. Nadia noticed a hurt and said it directly to "
+        "the person involved, perhaps something she could not do as a guest in her aunt's home. If Alex "
+        "stays warm and interested rather than defensive, Nadia can test her expectation in the here and "
+        "now: she raised a complaint and was not sent away. That experience, and the working alliance it "
+        "strengthens, can carry into her worry about her son abroad and her other relationships."),
     items=[
         dict(id="choice_2", kind="single", points=1, concepts=["transference"],
              prompt="Which statement best matches the definition of **transference** used in this course (Gelso & Hayes)?",

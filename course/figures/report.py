@@ -41,26 +41,35 @@ def score_histogram(dist: dict, max_total: float, path: Path, title: str = "Tota
 
 
 def item_chart(names: list[str], stats: list[dict], path: Path) -> Path:
+    """Two panels on their own scales: difficulty (0 to 1) and discrimination (item-rest r)."""
     plt = _plt()
     n = max(1, len(names))
-    fig, ax = plt.subplots(figsize=(6.4, 0.45 * n + 2.0), dpi=110)
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.0, 0.45 * n + 2.0), dpi=110, sharey=True)
     ys = list(range(len(names)))[::-1]
-    diff = [s["difficulty"] if s["difficulty"] is not None else 0 for s in stats]
+    diff = [s["difficulty"] for s in stats]
     disc = [s["discrimination"] for s in stats]
-    ax.barh(ys, diff, color=BLUE, height=0.6, label="difficulty (share of points earned)")
+    a1.barh(ys, [d or 0 for d in diff], color=BLUE, height=0.6)
+    for y, d in zip(ys, diff):
+        a1.text((d or 0) + 0.02, y, "n/a" if d is None else f"{d:.2f}", va="center", fontsize="small")
+    a1.set_xlim(0, 1.15)
+    a1.set_xlabel("difficulty: share of points earned")
+    a1.set_yticks(ys)
+    a1.set_yticklabels(names)
+    lo = min([0.0] + [r for r in disc if r is not None])
     for y, r in zip(ys, disc):
-        if r is not None:
-            ax.plot([r], [y], marker="D", color=ORANGE, linestyle="none")
-    ax.plot([], [], marker="D", color=ORANGE, linestyle="none", label="discrimination (item-rest r)")
-    ax.axvline(0, color=GREY, linewidth=0.8)
-    ax.axvline(0.2, color=GREY, linewidth=0.8, linestyle=":")
-    ax.set_yticks(ys)
-    ax.set_yticklabels(names)
-    ax.set_xlim(-1, 1.05)
-    ax.set_xlabel("value (dotted line: discrimination 0.2)")
-    ax.set_title("Items: difficulty and discrimination")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, fontsize="small", frameon=False)
-    ax.spines[["top", "right"]].set_visible(False)
+        if r is None:
+            a2.text(0.02, y, "n/a (no spread)", va="center", fontsize="small", color=GREY)
+            continue
+        a2.barh([y], [r], color=ORANGE if r < 0.2 else BLUE, height=0.6)
+        a2.text(r + 0.02 if r >= 0 else r - 0.02, y, f"{r:.2f}", va="center", ha="left" if r >= 0 else "right",
+                fontsize="small")
+    a2.axvline(0, color=GREY, linewidth=0.8)
+    a2.axvline(0.2, color=GREY, linewidth=0.8, linestyle=":")
+    a2.set_xlim(min(-0.2, lo - 0.15), 1.0)
+    a2.set_xlabel("discrimination: item-rest r (dotted: 0.2)")
+    fig.suptitle("Items: difficulty and discrimination")
+    for ax in (a1, a2):
+        ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

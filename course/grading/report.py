@@ -12,6 +12,10 @@ The statistics are pure functions over plain lists so that they can be checked b
 * `concept_coverage(records)`: for each reflection question, how often each rubric concept was
   found or missed in the cohort's answers (from the review sidecars that autograde writes).
 
+* `reflection_trust(data, root)`: for each reflection question, how many of the cohort's answers
+  the scorer auto-accepted (score final, no review flag) and the agreement it measured on the
+  project's frozen held-out answers (course.rubric_eval; issue 13).
+
 `build_report(root, assignment)` writes `reports/<assignment>/report.md` with PNG figures.
 """
 from __future__ import annotations
@@ -151,6 +155,8 @@ class CohortData:
     max_total: float
     reflections: list[dict] = field(default_factory=list)
     review: list[ReviewEntry] = field(default_factory=list)
+    reflection_items: dict = field(default_factory=dict)   # item id -> {"n", "auto"}
+    left_out: list = field(default_factory=list)           # [(student, why)] not in the concept counts
 
 
 def read_sidecars(root: Path, assignment: str) -> dict[str, dict]:
@@ -183,17 +189,32 @@ def gather(root: Path, assignment: str, db_file: Path) -> CohortData:
     data = CohortData(assignment, students, [it.column(single).split("/", 1)[1] for it in items],
                       [it.max_score for it in items], matrix, totals, scores.max_total[assignment])
     sidecars = read_sidecars(root, assignment)
+    graded_by_hand = set(_manual_scored(db_file, assignment))
+    reflection_ids = set(_reflection_questions(root, assignment))
+    for s in students:
+        if s not in sidecars:
+            data.left_out.append((s, "no review record (autograde this student again)"))
     for s, side in sidecars.items():
+        seen_reflection = False
         for nb in side.values() if isinstance(side, dict) else []:
             for gid, it in (nb.get("items") or {}).items() if isinstance(nb, dict) else []:
                 if not isinstance(it, dict):
                     continue
+                if it.get("kind") == "reflection":
+                    seen_reflection = True
+                    if not (it.get("found") or it.get("missing")):
+                        data.left_out.append((s, "the reflection was empty or could not be read"))
+                    cnt = data.reflection_items.setdefault(it.get("item", gid), {"n": 0, "auto": 0})
+                    cnt["n"] += 1
+                    cnt["auto"] += 0 if it.get("needs_review") else 1
                 if it.get("kind") == "reflection" and (it.get("found") or it.get("missing")):
                     data.reflections.append({"student": s, "question": it.get("item", gid),
                                              "found": it.get("found") or [], "missing": it.get("missing") or []})
-                if it.get("needs_review"):
+                if it.get("needs_review") and (s, gid) not in graded_by_hand:   # as `course review` counts
                     why = "; ".join(it.get("review_reasons") or []) or "the automatic score is unsure"
                     data.review.append(ReviewEntry(s, it.get("item", gid), why))
+        if reflection_ids and not seen_reflection and s in students:
+            data.left_out.append((s, "no reflection answer in the review record"))
     flagged = {(r.student, r.item) for r in data.review}
     for s, item, in _needs_manual(db_file, assignment):
         base = item[:-len("-check")] if item.endswith("-check") else item
@@ -201,6 +222,23 @@ def gather(root: Path, assignment: str, db_file: Path) -> CohortData:
             data.review.append(ReviewEntry(s, item, "marked 'needs manual grade' in the gradebook"))
     data.review.sort(key=lambda r: (r.student, r.item))
     return data
+
+
+def _manual_scored(db_file: Path, assignment: str) -> list[tuple[str, str]]:
+    """(student, grade cell) pairs a grader has scored by hand."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        return con.execute(
+            """SELECT sa.student_id, c.name FROM grade g
+               JOIN submitted_notebook sn ON g.notebook_id = sn.id
+               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
+               JOIN assignment a ON sa.assignment_id = a.id
+               JOIN base_cell c ON g.cell_id = c.id
+               WHERE a.name = ? AND g.manual_score IS NOT NULL""", (assignment,)).fetchall()
+    finally:
+        con.close()
 
 
 def _needs_manual(db_file: Path, assignment: str) -> list[tuple[str, str]]:
@@ -219,6 +257,61 @@ def _needs_manual(db_file: Path, assignment: str) -> list[tuple[str, str]]:
         con.close()
 
 
+def _reflection_questions(root: Path, assignment: str) -> dict[str, str]:
+    """item id -> reflection question id, from grading/rubrics/items/<assignment>.yml."""
+    import yaml
+
+    f = Path(root) / "rubrics" / "items" / f"{assignment}.yml"
+    try:
+        data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    except (OSError, ValueError):
+        return {}
+    items = data.get("items") if isinstance(data, dict) else None
+    return {str(it.get("id")): str(it.get("question")) for it in items or []
+            if isinstance(it, dict) and it.get("kind") == "reflection" and it.get("question")}
+
+
+def reflection_trust(data: CohortData, root: Path) -> list[dict]:
+    """Per reflection item: answers, auto-accepted, and the held-out agreement of its question."""
+    questions = _reflection_questions(root, data.assignment)
+    if not data.reflection_items and not questions:
+        return []
+    try:
+        from course import rubric_eval
+        held = rubric_eval.evaluate("heldout")
+    except Exception:            # the calibration files are not shipped with every install
+        held = {}
+    out = []
+    for item in sorted(set(data.reflection_items) | set(questions)):
+        cnt = data.reflection_items.get(item, {"n": 0, "auto": 0})
+        q = questions.get(item, "")
+        out.append({"item": item, "question": q, "n": cnt["n"], "auto": cnt["auto"], "heldout": held.get(q)})
+    return out
+
+
+def _item_labels(root: Path, assignment: str, names: list[str]) -> list[str]:
+    """'answer_1-check' -> 'Q1 reflection': the question number and kind from the answer key."""
+    import re
+
+    import yaml
+
+    kinds = {}
+    try:
+        data = yaml.safe_load((Path(root) / "rubrics" / "items" / f"{assignment}.yml").read_text(encoding="utf-8")) or {}
+        kinds = {str(it.get("id")): str(it.get("kind")) for it in data.get("items") or [] if isinstance(it, dict)}
+    except (OSError, ValueError, AttributeError):
+        pass
+    out = []
+    for n in names:
+        base = n.split("/")[-1]
+        base = base[:-len("-check")] if base.endswith("-check") else base
+        m = re.search(r"(\d+)$", base)
+        kind = {"single": "single choice", "multiple": "tick all", "matching": "matching",
+                "ordering": "ordering", "reflection": "reflection"}.get(kinds.get(base, ""), "")
+        out.append(f"Q{m.group(1)} {kind}".strip() if m and kind else n)
+    return out
+
+
 # ----------------------------------------------------------------------------- the report
 def _f(x, nd=2) -> str:
     return "n/a" if x is None else f"{x:.{nd}f}"
@@ -230,12 +323,13 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
     data = gather(root, assignment, db_file)
     out_dir = Path(out_dir or Path(root) / "reports" / assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
-    dist = score_distribution(data.totals, data.max_total)
+    whole = float(data.max_total).is_integer() and 0 < data.max_total <= 60
+    dist = score_distribution(data.totals, data.max_total, bins=int(data.max_total) if whole else 10)
     stats = item_statistics(data.matrix, data.max_scores)
     cov = concept_coverage(data.reflections)
 
     figs.score_histogram(dist, data.max_total, out_dir / "scores.png", title=f"{assignment}: total scores")
-    figs.item_chart(data.item_names, stats, out_dir / "items.png")
+    figs.item_chart(_item_labels(root, assignment, data.item_names), stats, out_dir / "items.png")
     has_cov = bool(cov)
     if has_cov:
         figs.concept_chart(cov, out_dir / "concepts.png")
@@ -261,8 +355,12 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
     L += ["", "![Difficulty and discrimination per item](items.png)", ""]
     L += ["## Concepts the reflections missed", ""]
     if has_cov:
+        counted = len({r["student"] for r in data.reflections})
         L += ["For each reflection question, how many answers showed each rubric concept. The most missed "
               "concepts come first: these are the ones to revisit in the next seminar.", "",
+              f"Counted: {counted} of {len(data.students)} submission(s)."
+              + (" Left out: " + "; ".join(f"{st} ({why})" for st, why in sorted(set(data.left_out))) + "."
+                 if data.left_out else ""), "",
               "| question | concept | found | missed | missed (%) |", "|---|---|---:|---:|---:|"]
         for c in cov:
             L.append(f"| {c.question} | {c.concept} | {c.found} | {c.missing} | {100 * c.miss_rate:.0f}% |")
@@ -270,6 +368,26 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
     else:
         L += ["No reflection scores were found (autograde writes them to "
               "`autograded/<student>/<assignment>/.course-review.json`).", ""]
+    trust = reflection_trust(data, root)
+    if trust:
+        L += ["## How far to trust the reflection scores", "",
+              "A reflection score is final only when the scorer is confident; otherwise the answer is marked "
+              "*needs manual grade* and waits for a person. The agreement columns are what the scorer measured "
+              "on the project's frozen held-out answers (expert-scored answers it was never tuned to): "
+              "Spearman's rho with the expert, the share of answers more than 1 point off **without** a review "
+              "flag, and the share of harmful recommendations that were flagged or scored at most 0.35 of full "
+              "marks.", "",
+              "| item | question | answers | auto-accepted | held-out n | rho | off by >1, unflagged | harmful caught |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for t in trust:
+            h = t["heldout"] or {}
+            if h.get("n"):
+                agree = (f"{h['n']} | {h['rho']:.2f} | {100 * h['silent_miss']:.0f}% | "
+                         f"{100 * h['harmful_ok']:.0f}%")
+            else:
+                agree = "n/a | n/a | n/a | n/a"
+            L.append(f"| {t['item']} | {t['question'] or 'n/a'} | {t['n']} | {t['auto']} | {agree} |")
+        L.append("")
     L += ["## Review queue", ""]
     if data.review:
         L += [f"{len(data.review)} answer(s) need a grader's eyes before grades are final "

@@ -1,0 +1,82 @@
+"""The review workbench in JupyterLab: three flagged reflections graded with the keyboard alone.
+
+After Run All (the menu), focus moves only by Tab and keys typed; nothing is clicked and nothing
+is focused programmatically. The scores and a comment land in nbgrader's gradebook, and `course
+review` then has nothing left for these answers.
+"""
+from __future__ import annotations
+
+import nbformat
+
+from tests import workbench_kit as kit
+
+
+def _probe(lab_root, course) -> str:
+    nb = nbformat.read(str(kit.REPO / "notebooks" / "instructor" / "review_workbench.ipynb"), as_version=4)
+    code = nb.cells[1]
+    code.source = code.source.replace("ROOT = None", f"ROOT = {str(course)!r}")
+    assert str(course) in code.source
+    nbformat.write(nb, lab_root / "workbench_probe.ipynb")
+    return "workbench_probe.ipynb"
+
+
+def _active(page) -> dict:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return {tag: e ? e.tagName : '', type: e && e.type || '', text: ((e && e.innerText) || '').trim(),
+                score: !!(e && e.closest('.wb-score')), comment: !!(e && e.closest('.wb-comment')),
+                inbench: !!(e && e.closest('.review-workbench'))}; }""")
+
+
+def _tab_to(page, test, limit: int = 120) -> dict:
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        a = _active(page)
+        seen.append(f"{a['tag']}:{a['text'][:25]}")
+        if test(a):
+            return a
+    raise AssertionError("keyboard focus never got there; it visited: " + " | ".join(seen[-30:]))
+
+
+def test_three_flagged_answers_graded_by_keyboard(page, lab, open_notebook, run_all, artifacts, tmp_path):
+    from playwright.sync_api import expect
+
+    from course.grading import gradebook as gbmod
+    from course.grading.review import review
+
+    course = kit.build(tmp_path / "grading")
+    flagged = [e.student for e in review(kit.A, course)]
+    assert sorted(flagged) == ["ada", "bo", "cy"]
+    open_notebook(page, _probe(lab.root, course))
+    run_all(page)
+    bench = page.locator(".review-workbench").first
+    expect(bench).to_contain_text("Answer 1 of 3")
+    expect(bench.locator(".wb-evidence").first).to_be_visible()     # highlighted evidence
+    expect(bench).to_contain_text("Red flags")
+    page.screenshot(path=str(artifacts / "review_workbench.png"))
+
+    scores = {}
+    for n, points in enumerate(("1", "2", "0.5"), start=1):
+        expect(bench).to_contain_text(f"Answer {n} of 3")
+        header = bench.locator("h3").first.inner_text()
+        student = header.split(": ", 1)[1].split(",")[0]
+        _tab_to(page, lambda a: a["score"] and a["tag"] == "INPUT")
+        page.keyboard.press("Control+A")
+        page.keyboard.type(points)
+        if n == 1:
+            _tab_to(page, lambda a: a["comment"] and a["tag"] == "TEXTAREA")
+            page.keyboard.type("Lunch would add a second, social role.")
+        _tab_to(page, lambda a: a["tag"] == "BUTTON" and a["text"] == "Save and next")
+        page.keyboard.press("Enter")
+        expect(bench.locator(".wb-status")).to_contain_text(f"Saved {float(points):g} for {student}")
+        scores[student] = float(points)
+    expect(bench).to_contain_text("All 3 answers in the queue have been seen")
+    expect(bench).to_contain_text("3 of 3 saved")
+
+    with gbmod.open_gradebook(course) as gb:
+        for student, points in scores.items():
+            g = gb.find_grade("answer_1-check", kit.A, kit.A, student)
+            assert (g.manual_score, g.needs_manual_grade) == (points, False), student
+        first = next(iter(scores))
+        assert gb.find_comment("answer_1", kit.A, kit.A, first).manual_comment == "Lunch would add a second, social role."
+    assert review(kit.A, course) == []

@@ -1,0 +1,115 @@
+"""The review workbench's queue and gradebook writes (the browser test drives the view)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests import workbench_kit as kit
+
+
+@pytest.fixture(scope="module")
+def _template(tmp_path_factory):
+    return kit.build(tmp_path_factory.mktemp("wb") / "grading")    # nbgrader's gradebook set-up is slow
+
+
+@pytest.fixture
+def course(_template, tmp_path):
+    import shutil
+
+    return Path(shutil.copytree(_template, tmp_path / "grading"))
+
+
+def test_queue_holds_the_flagged_reflections_most_uncertain_first(course):
+    from course.grading.workbench import load_queue
+
+    q = load_queue(kit.A, course)
+    assert [e.student for e in q][:1] == ["ada"]                     # a harmful recommendation first
+    assert {e.student for e in q} == {"ada", "bo", "cy"}             # di was auto-accepted
+    ada = q[0]
+    assert ada.question == kit.Q and "grab lunch" in ada.text and "social-meeting" in ada.result.red_flags
+    assert any("red flag" in r for r in ada.reasons)
+    everything = load_queue(kit.A, course, include_graded=True)
+    assert {e.student for e in everything} == {"ada", "bo", "cy", "di"}
+
+
+def test_saving_writes_the_gradebook_and_clears_the_review(course):
+    from course.grading.review import review
+    from course.grading.workbench import load_queue, save_grade
+
+    before = {e.student for e in review(kit.A, course)}
+    assert {"ada", "bo", "cy"} <= before
+    q = load_queue(kit.A, course)
+    save_grade(course, kit.A, q[0], 1.0, "Lunch would add a second role.")
+    from course.grading import gradebook as gbmod
+
+    with gbmod.open_gradebook(course) as gb:
+        g = gb.find_grade("answer_1-check", kit.A, kit.A, q[0].student)
+        c = gb.find_comment("answer_1", kit.A, kit.A, q[0].student)
+        assert (g.manual_score, g.needs_manual_grade, c.manual_comment) == (1.0, False, "Lunch would add a second role.")
+    assert q[0].student not in {e.student for e in review(kit.A, course)}
+    assert q[0].student not in {e.student for e in load_queue(kit.A, course)}
+    with pytest.raises(Exception):
+        save_grade(course, kit.A, q[1], 5.0)
+
+
+def test_highlight_marks_evidence_with_the_concept_and_escapes_html():
+    from course.grading.workbench import highlight
+    from course.rubric import score
+
+    text = kit.ANSWERS["di"] + " <script>x</script>"
+    h = highlight(text, score(kit.Q, text))
+    assert 'class="wb-evidence"' in h and "What the frame protects" in h
+    assert "<script>" not in h and "&lt;script&gt;" in h and "pre-wrap" in h
+
+
+def test_suggested_score_follows_the_ticked_concepts_and_the_cap():
+    from course.grading.workbench import suggested
+    from course.rubric import score
+
+    r = score(kit.Q, kit.ANSWERS["di"])
+    everything = {f["concept"] for f in r.found}
+    assert suggested(r, everything) == r.points or abs(suggested(r, everything) - r.points) < 0.6
+    assert suggested(r, set()) == 0
+    harmful = score(kit.Q, kit.ANSWERS["ada"])
+    assert suggested(harmful, {"warm-acknowledgment", "frame-protects", "asymmetry"}) <= 0.75
+
+
+def test_reusable_comments_are_kept_per_question(course):
+    from course.grading.workbench import add_comment, load_comments
+
+    add_comment(course, kit.Q, "Say what the frame protects for Priya.")
+    add_comment(course, kit.Q, "Say what the frame protects for Priya.")
+    assert load_comments(course) == {kit.Q: ["Say what the frame protects for Priya."]}
+
+
+def test_the_widget_grades_an_answer(course):
+    from course.grading.workbench import Workbench
+
+    wb = Workbench(kit.A, course)
+    assert "Answer 1 of 3" in wb.header.value and "ada" in wb.header.value
+    assert any(cb.value for cb in wb.concepts.children)
+    wb.score.value = 1.0
+    wb.comment.value = "A second role."
+    wb.keep_comment.value = True
+    wb.save_and_next()
+    assert "Answer 2 of 3" in wb.header.value and wb.saved == 1 and "Saved 1" in wb.status.value
+    assert wb.entries[0].manual == 1.0
+    wb.go(3)
+    assert "All 3 answers" in wb.header.value
+    again = Workbench(kit.A, course)             # the saved answer has left the queue
+    assert "Answer 1 of 2" in again.header.value and "ada" not in again.header.value
+
+
+def test_report_and_review_agree_after_a_manual_score(course):
+    from course.grading.report import gather
+    from course.grading.review import review
+    from course.grading.workbench import load_queue, save_grade
+
+    q = load_queue(kit.A, course)
+    save_grade(course, kit.A, q[0], 1.0)
+    data = gather(course, kit.A, course / "gradebook.db")
+    assert sorted(r.student for r in data.review) == sorted(e.student for e in review(kit.A, course))
+    assert q[0].student not in {r.student for r in data.review}
+    assert data.reflection_items["answer_1"] == {"n": 4, "auto": 1}
+    assert not data.left_out or all(why for _s, why in data.left_out)
