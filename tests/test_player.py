@@ -134,12 +134,11 @@ def test_start_again_returns_to_the_first_scene(rec):
 
 
 def test_counselor_lines_are_labelled_you(rec):
+    v = load_vignette(COFFEE)
     p = play(COFFEE)
-    p.choose(0)
-    p.continue_button.click()
-    p.choose(0)
-    p.continue_button.click()
-    assert p.walk.current == "warm-goodbye"
+    while not v.scenes[p.walk.current].is_ending:  # the helpful reply at each scene, wherever the author listed it
+        p.choose([c.quality for c in v.scenes[p.walk.current].choices].index("helpful"))
+        p.continue_button.click()
     assert "<strong>You (counselor):</strong>" in p.transcript.value
     assert "Helpful outcome" in p.ending.value
 
@@ -158,14 +157,18 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
     for card, c in zip(cards, opening.choices):
         assert f"{c.quality.capitalize()} response" in card
         assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
-    assert "Leads to scene what-it-means" in cards[0]
-    assert cite("apa-2017-305a") in cards[1] and concept_label("dual-relationship") in cards[1]
-    p.follow_buttons[1].click()
-    assert p.walk.current == "the-diner" and not p.revealed and not shown(p, p.consequences)
+    assert f"Leads to scene {opening.choices[0].next}" in cards[0]
+    yes = next(i for i, c in enumerate(opening.choices) if "apa-2017-305a" in c.codes)  # "I'd like that"
+    assert cite("apa-2017-305a") in cards[yes] and concept_label("dual-relationship") in cards[yes]
+    p.follow_buttons[yes].click()
+    assert p.walk.current == opening.choices[yes].next and not p.revealed and not shown(p, p.consequences)
     assert rec.events[0].data["mode"] == "discussion"
-    assert rec.of_kind("vignette.step")[0].data["choice"] == 1
+    assert rec.of_kind("vignette.step")[0].data["choice"] == yes
     p.reveal.click()
-    p.follow(2)
+    here = v.scenes[p.walk.current]
+    to_harm = next(i for i, c in enumerate(here.choices)
+                   if v.scenes[c.next].is_ending and v.scenes[c.next].ending.outcome == "harmful")
+    p.follow(to_harm)
     assert p.walk.is_ending and shown(p, p.ending) and "Harmful outcome" in p.ending.value
     assert len(rec.of_kind("vignette.ending")) == 1
 
