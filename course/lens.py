@@ -201,7 +201,8 @@ def validate_files(files: list[Path]) -> Report:
                         report.add(f, lines.near(eat + (fld,)), f"'{code}' in topic '{tid}' has an unknown field '{fld}'",
                                    "use only text and cites")
                 if not isinstance(e.get("text"), str) or not e.get("text", "").strip():
-                    report.add(f, eline, f"'{code}' in topic '{tid}' has no 'text'", "add 'text:' in our own words")
+                    report.add(f, lines.near(eat + ("text",)), f"'{code}' in topic '{tid}' has no 'text'",
+                               "add 'text:' in our own words")
                 cites = e.get("cites")
                 if not isinstance(cites, list) or not cites:
                     report.add(f, lines.near(eat + ("cites",)), f"'{code}' in topic '{tid}' cites nothing",
