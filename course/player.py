@@ -18,6 +18,7 @@ import html
 import ipywidgets as widgets
 
 from course.codes import cite, code_entry, concept_label, load_concepts
+from course.lens import order_codes
 from course.errors import CourseError
 from course.recorder import record
 from course.scenes import Choice, Scene, Vignette, Walk, load_vignette
@@ -208,7 +209,7 @@ class VignettePlayer(widgets.VBox):
 
     def _feedback_html(self, choice: Choice) -> str:
         concepts = ", ".join(_e(concept_label(t)) for t in choice.concepts)
-        codes = "; ".join(_e(cite(c)) for c in choice.codes)
+        codes = "; ".join(_e(cite(c)) for c in order_codes(choice.codes))
         body = (f"<div>{quality_badge(choice.quality)}</div>"
                 f'<p style="margin:6px 0">{_e(choice.feedback)}</p>'
                 f'<div class="vp-muted"><strong>Concepts:</strong> {concepts}'
@@ -225,7 +226,7 @@ class VignettePlayer(widgets.VBox):
             f"<li><strong>{_e(concept_label(t))}</strong>: {_e(concepts_all.get(t, {}).get('definition', ''))}</li>"
             for t in w.concepts)
         codes = "".join(f"<li><strong>{_e(cite(c))}</strong> ({_e(code_entry(c)['title'])}): "
-                        f"{_e(code_entry(c)['paraphrase'])}</li>" for c in w.codes)
+                        f"{_e(code_entry(c)['paraphrase'])}</li>" for c in order_codes(w.codes))
         body = (
             f'<h4 style="margin:2px 0">Ending: {quality_badge(end.outcome, "outcome")}</h4>'
             f'<p>{_e(end.summary)}</p>'
@@ -313,7 +314,7 @@ class VignettePlayer(widgets.VBox):
                 f"<strong>{LETTERS[i]}.</strong> {quality_badge(c.quality)}"
                 f'<p style="margin:6px 0">{_e(c.feedback)}</p>'
                 f'<div class="vp-muted">Concepts: {_e(", ".join(concept_label(t) for t in c.concepts))}'
-                + (f'<br>Codes: {_e("; ".join(cite(x) for x in c.codes))}' if c.codes else "")
+                + (f'<br>Codes: {_e("; ".join(cite(x) for x in order_codes(c.codes)))}' if c.codes else "")
                 + f'<br>Leads to {_e(where)}</div>')))
             btn = widgets.Button(description=f"Follow {LETTERS[i]}", tooltip=f"Continue the scene with choice {LETTERS[i]}")
             btn.add_class("vignette-follow")

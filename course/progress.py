@@ -41,6 +41,7 @@ ENV_VAR = "COURSE_PROGRESS_DIR"
 DB_NAME = "progress.sqlite3"
 EXPORT_FORMAT = "therapeutic-relationship-progress"
 QUALITIES = ("helpful", "mixed", "harmful")
+SETTING_PREFIX = "setting."   # settings share the meta table; records are untouched by them
 
 # Ordered migrations: (version, [statements]). Never edit a released step; append a new one.
 MIGRATIONS: list[tuple[int, list[str]]] = [
@@ -375,6 +376,27 @@ class ProgressStore:
             return n
 
 
+    # -- the learner's settings (e.g. the ethics-code lens): key -> short text, in the meta table
+    def get_setting(self, key: str) -> str | None:
+        """The stored text for a setting, or None if it was never set. Raises SettingUnreadable
+        when the store cannot be read."""
+        with self._lock:
+            try:
+                row = self._connection().execute("SELECT value FROM meta WHERE key = ?",
+                                                 (SETTING_PREFIX + key,)).fetchone()
+            except (sqlite3.Error, StoreUnavailable, OSError) as exc:
+                raise SettingUnreadable(str(exc)) from None
+            return None if row is None else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._lock:
+            try:
+                self._connection().execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                                           (SETTING_PREFIX + key, str(value)))
+            except (sqlite3.Error, StoreUnavailable, OSError) as exc:
+                raise SettingUnreadable(str(exc)) from None
+
+
 class _Unreadable(Exception):
     pass
 
@@ -455,6 +477,7 @@ def _reset_default_for_tests() -> None:
         if isinstance(_default, ProgressStore):
             _default.close()
         _default, _default_key = None, None
+    _session_settings.clear()
 
 
 def current_recorder():
@@ -530,6 +553,32 @@ def export_json(path: Path | str) -> Path:
         raise CourseError(f"Could not write {target} ({exc.strerror or exc}).",
                           hint="Choose a folder you can write to.") from None
     return target
+
+
+# --------------------------------------------------------------------------- settings
+class SettingUnreadable(Exception):
+    """A setting could not be read or written (the store is damaged or locked)."""
+
+
+_session_settings: dict[str, str] = {}   # settings when progress is kept in memory only
+
+
+def get_setting(key: str) -> str | None:
+    """The learner's stored text for `key` (None if never set). Kept beside the progress records
+    in the same local store; memory-only when the store is. Raises SettingUnreadable."""
+    rec = current_recorder()
+    if isinstance(rec, ProgressStore):
+        return rec.get_setting(key)
+    return _session_settings.get(key)
+
+
+def set_setting(key: str, value: str) -> None:
+    """Store the learner's text for `key`. Raises SettingUnreadable."""
+    rec = current_recorder()
+    if isinstance(rec, ProgressStore):
+        rec.set_setting(key, value)
+    else:
+        _session_settings[key] = str(value)
 
 
 # --------------------------------------------------------------------------- summaries (pure)

@@ -465,8 +465,9 @@ def render_feedback(question: Question, result: Result) -> str:
     if question.codes:
         try:
             from course.codes import cite
+            from course.lens import order_codes
 
-            parts.append("<p><small>See: " + "; ".join(_esc(cite(c)) for c in question.codes) + "</small></p>")
+            parts.append("<p><small>See: " + "; ".join(_esc(cite(c)) for c in order_codes(question.codes)) + "</small></p>")
         except CourseError:
             pass
     parts.append("</div>")

@@ -51,6 +51,7 @@ VALIDATORS: dict[str, tuple[Path, str, tuple[str, ...]]] = {
     "vignettes": (paths.VIGNETTES_DIR, "course.scenes:validate_files", (".yml", ".yaml")),
     "questions": (paths.QUESTIONS_DIR, "course.questions:validate_files", (".yml", ".yaml")),
     "rubrics": (paths.RUBRICS_DIR, "course.rubric:validate_files", (".yml", ".yaml")),
+    "lens": (paths.CONTENT_DIR, "course.lens:validate_files", (".yml",)),  # code_differences.yml
 }
 REGISTRY_FILES = {paths.CODES_FILE.name, paths.CONCEPTS_FILE.name, paths.MODULES_FILE.name}
 
@@ -59,6 +60,8 @@ def _kind_of(path: Path) -> str | None:
     rp = path.resolve()
     if rp.parent == paths.CONTENT_DIR and rp.name in REGISTRY_FILES:
         return "registry"
+    if rp.parent == paths.CONTENT_DIR and rp.name == "code_differences.yml":
+        return "lens"
     for kind in ("vignettes", "questions", "rubrics"):
         folder = VALIDATORS[kind][0]
         if folder in rp.parents:
