@@ -1116,6 +1116,7 @@ class _FlagContext:
         self.earlier_vignettes: list[Vignette] = []
         self.uses: list[tuple[str, int, str]] = []             # (flag, line, where) for each condition
         self.set_here: set[str] = set()
+        self.bad_sets = False      # a misspelt `sets:` is the likely cause of a flag never set
         self.case_id: str | None = None
         self.episode: int | None = None
         raw = data.get("flags")
@@ -1212,6 +1213,7 @@ class _FlagContext:
                 self.report.add(self.f, ln, f"{where} sets the flag '{name}', which belongs to {self.earlier[name][0].name}",
                                 "an episode sets only the flags it declares: declare a new flag under flags: here")
             else:
+                self.bad_sets = True
                 self.report.add(self.f, ln, f"{where} sets an unknown flag '{name}'{_did_you_mean(name, self.known())}",
                                 "declare it under flags: at the top of the file (with what it records)")
         return tuple(out)
@@ -1220,6 +1222,8 @@ class _FlagContext:
         """Flags that no choice sets: at each condition that names them (it can never hold), or at
         the declaration when nothing uses them either."""
         used = {u[0] for u in self.uses}
+        if self.bad_sets:
+            return
         for name, (other, _, is_set) in self.earlier.items():
             if not is_set:
                 for flag, ln, where in self.uses:
@@ -1392,7 +1396,7 @@ def _describe_flags(flags: frozenset, relevant: list[str]) -> str:
     if on:
         parts.append("flags " + ", ".join(on) + (" are" if len(on) > 1 else " is") + " set")
     if off:
-        parts.append(", ".join(off) + (" are" if len(off) > 1 else " is") + " not")
+        parts.append(", ".join(off) + (" are" if len(off) > 1 else " is") + " not set")
     return " and ".join(parts) or "no flag is set"
 
 
