@@ -1117,6 +1117,7 @@ class _FlagContext:
         self.uses: list[tuple[str, int, str]] = []             # (flag, line, where) for each condition
         self.set_here: set[str] = set()
         self.bad_sets = False      # a misspelt `sets:` is the likely cause of a flag never set
+        self.incomplete = False    # an earlier episode could not be built: skip the path analysis
         self.case_id: str | None = None
         self.episode: int | None = None
         raw = data.get("flags")
@@ -1167,13 +1168,14 @@ class _FlagContext:
                                 f"episode {self.episode} of case '{self.case_id}' is also {other.name}",
                                 "give each episode of a case its own number")
             elif info[1] < self.episode:
+                declared, sets = _raw_flags(other)
+                for name in declared:
+                    self.earlier[name] = (other, _flag_line(other, name), name in sets)
                 v = _load_quietly(other)
                 if v is None:
-                    continue   # that file has problems of its own, reported when it is checked
-                self.earlier_vignettes.append(v)
-                sets = {x for s in v.scenes.values() for c in s.choices for x in c.sets}
-                for name in v.flags:
-                    self.earlier[name] = (other, _flag_line(other, name), name in sets)
+                    self.incomplete = True   # its problems are reported when it is checked
+                else:
+                    self.earlier_vignettes.append(v)
         self.earlier_vignettes.sort(key=lambda v: v.episode or 0)
 
     def known(self) -> list[str]:
@@ -1261,6 +1263,22 @@ def _case_info(path: Path) -> tuple[str, int] | None:
     if isinstance(case, dict) and isinstance(case.get("id"), str) and isinstance(case.get("episode"), int):
         return case["id"], case["episode"]
     return None
+
+
+def _raw_flags(path: Path) -> tuple[list[str], set[str]]:
+    """The flags a file declares and those its choices set, read without checking the file."""
+    try:
+        data, _ = read_content_file(path)
+    except (YamlError, OSError):
+        return [], set()
+    declared = [k for k in (data.get("flags") or {}) if isinstance(k, str)] if isinstance(data.get("flags"), dict) else []
+    sets: set[str] = set()
+    scenes = data.get("scenes") if isinstance(data.get("scenes"), dict) else {}
+    for raw in scenes.values():
+        for c in (raw.get("choices") or []) if isinstance(raw, dict) and isinstance(raw.get("choices"), list) else []:
+            val = c.get("sets") if isinstance(c, dict) else None
+            sets.update(x for x in ([val] if isinstance(val, str) else val or []) if isinstance(x, str))
+    return declared, sets
 
 
 def _flag_line(path: Path, name: str) -> int:
@@ -1403,6 +1421,8 @@ def _describe_flags(flags: frozenset, relevant: list[str]) -> str:
 def _check_conditions(f, v: Vignette, ctx: _FlagContext, lines, report) -> None:
     """With the conditions in force: every scene reachable, every conditional choice offered on
     some path, and at least two choices offered in every decision a learner can reach."""
+    if ctx.incomplete:
+        return
     referenced = {x for x in _referenced(v) if x in ctx.earlier}
     result = explore(v, ctx.initial_states(referenced))
     if result is None:
