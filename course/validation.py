@@ -51,6 +51,7 @@ VALIDATORS: dict[str, tuple[Path, str, tuple[str, ...]]] = {
     "vignettes": (paths.VIGNETTES_DIR, "course.scenes:validate_files", (".yml", ".yaml")),
     "questions": (paths.QUESTIONS_DIR, "course.questions:validate_files", (".yml", ".yaml")),
     "rubrics": (paths.RUBRICS_DIR, "course.rubric:validate_files", (".yml", ".yaml")),
+    "cases": (paths.CONTENT_DIR / "cases", "course.case:validate_files", (".yml", ".yaml")),
 }
 REGISTRY_FILES = {paths.CODES_FILE.name, paths.CONCEPTS_FILE.name, paths.MODULES_FILE.name}
 
@@ -59,7 +60,7 @@ def _kind_of(path: Path) -> str | None:
     rp = path.resolve()
     if rp.parent == paths.CONTENT_DIR and rp.name in REGISTRY_FILES:
         return "registry"
-    for kind in ("vignettes", "questions", "rubrics"):
+    for kind in ("vignettes", "questions", "rubrics", "cases"):
         folder = VALIDATORS[kind][0]
         if folder in rp.parents:
             return kind
