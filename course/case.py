@@ -334,13 +334,20 @@ def summary_data(case_id: str, events=None) -> dict:
         st, nt = states.get(i) or {}, notes.get(i) or {}
         ending = v.scenes.get(st.get("ending", "")) if st else None
         out["episodes"].append({
-            "number": i, "title": v.title, "when": entry["when"],
+            "number": i, "title": _short_title(v.title), "when": entry["when"],
             "played": bool(st), "outcome": st.get("outcome"),
             "ending_summary": ending.ending.summary if ending is not None and ending.is_ending else None,
             "remembered": [v.flags[f] for f in st.get("flags") or [] if f in v.flags],
             "note": nt.get("note", ""), "question": nt.get("question", ""),
         })
     return out
+
+
+def _short_title(title: str) -> str:
+    """'Episode 2: A tin of ma'amoul' -> 'A tin of ma'amoul' (the summary numbers episodes itself)."""
+    import re
+
+    return re.sub(r"^Episode \d+:\s*", "", title)
 
 
 def summary_markdown(data: dict) -> str:
