@@ -706,7 +706,7 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
     """Check one file, adding problems to `report`; return the Vignette if it could be built."""
     f = Path(f)
     try:
-        data, lines = read_content_file(f)
+        data, lines = _read_cached(f)
     except YamlError as exc:
         report.add(exc.path, exc.line, exc.message, "fix the YAML, then run course validate again")
         return None
@@ -1254,9 +1254,31 @@ class _FlagContext:
         return states
 
 
+_PARSED: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+
+def _read_cached(path: Path):
+    """read_content_file, cached by modification time and size: a case's files are read by every
+    later episode's check, and parsing YAML is the slow part."""
+    try:
+        p = Path(path).resolve()
+        st = p.stat()
+    except OSError:
+        return read_content_file(path)       # says what is wrong, as a YamlError
+    if p.is_dir():
+        return read_content_file(path)
+    key = (st.st_mtime_ns, st.st_size)
+    hit = _PARSED.get(p)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    result = read_content_file(path)          # errors name the path as the author gave it
+    _PARSED[p] = (key, result)
+    return result
+
+
 def _case_info(path: Path) -> tuple[str, int] | None:
     try:
-        data, _ = read_content_file(path)
+        data, _ = _read_cached(path)
     except (YamlError, OSError):
         return None
     case = data.get("case") if isinstance(data, dict) else None
@@ -1268,7 +1290,7 @@ def _case_info(path: Path) -> tuple[str, int] | None:
 def _raw_flags(path: Path) -> tuple[list[str], set[str]]:
     """The flags a file declares and those its choices set, read without checking the file."""
     try:
-        data, _ = read_content_file(path)
+        data, _ = _read_cached(path)
     except (YamlError, OSError):
         return [], set()
     declared = [k for k in (data.get("flags") or {}) if isinstance(k, str)] if isinstance(data.get("flags"), dict) else []
@@ -1283,7 +1305,7 @@ def _raw_flags(path: Path) -> tuple[list[str], set[str]]:
 
 def _flag_line(path: Path, name: str) -> int:
     try:
-        _, lines = read_content_file(path)
+        _, lines = _read_cached(path)
     except (YamlError, OSError):
         return 1
     return lines.near(("flags", name))
