@@ -167,7 +167,7 @@ class EpisodeView(widgets.VBox):
     """What `play_episode` shows: what this case remembers from earlier episodes, then the player.
     `player` is the VignettePlayer; `carried` the flags brought in."""
 
-    def __init__(self, vignette, carried: set[str], mode: str):
+    def __init__(self, vignette, carried: set[str], mode: str, played: int = 0):
         from course.player import VignettePlayer
 
         super().__init__()
@@ -175,6 +175,7 @@ class EpisodeView(widgets.VBox):
         self.add_class("case-episode")
         self.vignette = vignette
         self.carried = set(carried)
+        self.played = played          # how many earlier episodes have been played to an ending
         walk = Walk(vignette, flags=self.carried)
         walk.listeners.append(self._on_move)
         self.memory = widgets.HTML(_CSS + self._memory_html())
@@ -198,6 +199,10 @@ class EpisodeView(widgets.VBox):
         if described:
             items = "".join(f"<li>{_e(d)}</li>" for d in described)
             body = f"<strong>Earlier in this case</strong> (from the paths you took):<ul>{items}</ul>"
+        elif self.played:
+            body = ("<strong>Earlier in this case:</strong> your paths through the earlier episodes left nothing "
+                    "that this one picks up. Replay an earlier episode along another path, then run this cell again, "
+                    "to see what changes.")
         else:
             body = ("<strong>Earlier in this case:</strong> nothing from earlier sessions shapes this one yet. "
                     "If you have not played the earlier episodes, play them first: what you chose there changes "
@@ -220,7 +225,7 @@ def play_episode(ref: str, mode: str = "solo") -> EpisodeView:
     """Play one episode of a case, carrying in the flags of the latest path through each earlier
     episode (from the progress store)."""
     from course.player import MODES
-    from course.progress import case_flags
+    from course.progress import case_flags, case_states
 
     wanted = mode.strip().lower() if isinstance(mode, str) else mode
     if wanted not in MODES:
@@ -230,8 +235,10 @@ def play_episode(ref: str, mode: str = "solo") -> EpisodeView:
     if not v.case:
         raise CourseError(f"The vignette '{ref}' is not an episode of a case.",
                           hint="Use play() for a single vignette.")
-    carried = case_flags(_events(), v.case, before_episode=v.episode)
-    return EpisodeView(v, carried, wanted)
+    events = _events()
+    carried = case_flags(events, v.case, before_episode=v.episode)
+    played = sum(1 for ep in case_states(events, v.case) if ep < v.episode)
+    return EpisodeView(v, carried, wanted, played=played)
 
 
 # ------------------------------------------------------------------------------------------
