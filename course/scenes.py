@@ -779,12 +779,13 @@ def _check_file(f: Path, report: Report, *, ids: dict | None = None) -> Vignette
 
     start = data.get("start")
     start_routes: tuple[Route, ...] = ()
-    if isinstance(start, list):
+    if isinstance(start, list) and start and all(isinstance(r, dict) for r in start):
         start_routes = _check_routes(f, start, ("start",), "start", lines, report, scene_ids, ctx)
         start = start_routes[-1].scene if start_routes and start_routes[-1].when is None else None
     elif start is not None and not isinstance(start, str):
         report.add(f, lines.near(("start",)), f"'start' must name one scene, but it {_shape(start)}",
-                   "write start: followed by the first scene's id")
+                   "write start: followed by the first scene's id (or, in a case, a list of routes: "
+                   "'- when: ...' with 'scene: ...', the last without when)")
         start = None
     elif start is not None and scenes_ok and start not in raw_scenes:
         report.add(f, lines.near(("start",)), f"start names a scene '{start}' that does not exist"
