@@ -144,7 +144,7 @@ def test_codes_and_concepts_cited_exist_and_flags_read_as_sentences(episodes):
 
 def test_names_do_not_collide_with_the_roster(episodes):
     case = yaml.safe_load(CASE_FILE.read_text(encoding="utf-8"))
-    names = {case["client"].split()[0], case["counselor"].split()[0], "Beatriz", "Teodoro", "Ziad", "Marwan"}
+    names = {case["client"].split()[0], case["counselor"].split()[0], "Beatriz", "Teodoro", "Ziad", "Marwan", "Kofi"}
     assert not names & ROSTER_TAKEN
     assert {v.client.name for v in episodes} == {"Hala Mansour"}
 

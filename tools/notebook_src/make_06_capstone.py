@@ -234,8 +234,8 @@ case_note("capstone/saturday-at-the-bakery")
 md("""
 ## 6. Episode 5 · The last weeks: the ending the calendar sets
 
-Trainees' clients often end not because the work is done but because the academic year is. Module 5
-called this a *forced* termination. The ending is still the counselor's responsibility. ACA Code of
+Trainees' clients often end not because the work is done but because the academic year is: a
+*forced* termination, in the usual term. The ending is still the counselor's responsibility. ACA Code of
 Ethics (2014), A.11.c, asks for pretermination counseling and referrals when needed, and A.12 rules out
 abandonment; APA 10.10(c) asks psychologists to provide pretermination counseling and suggest other
 providers; NASW 1.15 asks social workers to make reasonable efforts to keep services continuous when
