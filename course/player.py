@@ -92,13 +92,14 @@ class VignettePlayer(widgets.VBox):
     `choices` (RadioButtons), `say`, `continue_button`, `back_button`, `restart_button`,
     `feedback`, `ending` (HTML), `reveal` and `follow_buttons` (discussion mode), `walk`."""
 
-    def __init__(self, vignette: Vignette, mode: str = "solo"):
+    def __init__(self, vignette: Vignette, mode: str = "solo", walk: Walk | None = None):
         super().__init__()
         self.add_class("vignette-player")
         self.add_class(f"vignette-{mode}")
         self.vignette = vignette
         self.mode = mode
-        self.walk = Walk(vignette)
+        # `walk`: a Walk seeded with flags from earlier episodes of a case (course.case)
+        self.walk = walk if walk is not None else Walk(vignette)
         self.pending: Choice | None = None  # a choice made whose feedback is on screen
         self.revealed = False
         self._ending_recorded_for: tuple | None = None

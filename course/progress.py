@@ -749,3 +749,41 @@ def what_next(s: dict[str, Any], catalog_: dict[str, dict[str, Any]] | None = No
 def summary() -> dict[str, Any]:
     """The current learner's summary (see `summarize`)."""
     return summarize(current_events(), catalog())
+
+
+# --------------------------------------------------------------------------- cases (pure)
+# The capstone's episodes share state through two event kinds (course/recorder.py): `case.state`
+# (the flags an episode's path set, recorded at each ending reached) and `case.note` (the learner's
+# progress note and question for supervision). The latest record of each episode counts, so
+# replaying an episode along another path changes what later episodes remember.
+def _latest_by_episode(events: Iterable[Event | dict], kind: str, case_id: str) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for e in sorted(list(events), key=lambda e: str(_get(e, "at", ""))):
+        data = _get(e, "data") or {}
+        if _get(e, "kind") != kind or data.get("case") != case_id:
+            continue
+        try:
+            episode = int(data.get("episode"))
+        except (TypeError, ValueError):
+            continue
+        out[episode] = {**data, "at": _get(e, "at")}
+    return out
+
+
+def case_states(events: Iterable[Event | dict], case_id: str) -> dict[int, dict[str, Any]]:
+    """{episode: the latest `case.state` data (flags, ending, outcome, vignette, at)}."""
+    return _latest_by_episode(events, "case.state", case_id)
+
+
+def case_flags(events: Iterable[Event | dict], case_id: str, before_episode: int | None = None) -> set[str]:
+    """The flags carried into an episode: those set on the latest path through each earlier one."""
+    out: set[str] = set()
+    for ep, st in case_states(events, case_id).items():
+        if before_episode is None or ep < before_episode:
+            out.update(str(f) for f in st.get("flags") or [] if isinstance(f, str))
+    return out
+
+
+def case_notes(events: Iterable[Event | dict], case_id: str) -> dict[int, dict[str, Any]]:
+    """{episode: the latest `case.note` data (note, question, vignette, at)}."""
+    return _latest_by_episode(events, "case.note", case_id)

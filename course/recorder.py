@@ -16,6 +16,10 @@ Event kinds (the `kind` field) and the `data` each carries:
     selfcheck.answer   {"question": "<module>.<id>", "answer": [...option ids], "correct": bool,
                         "score": float 0..1, "concepts": [...]}
     module.complete    {}
+    case.state         {"case", "episode", "vignette", "flags": [flags this episode's path set],
+                        "ending", "outcome"}   (an episode of a case reached an ending)
+    case.note          {"case", "episode", "vignette", "note", "question"}  (the learner's progress
+                        note and question for supervision after an episode)
 Every event has `module` (e.g. "transference"), `item` (vignette or question id) and an
 ISO-8601 UTC timestamp `at`.
 """
@@ -35,6 +39,8 @@ EVENT_KINDS = frozenset(
         "vignette.ending",
         "selfcheck.answer",
         "module.complete",
+        "case.state",
+        "case.note",
     }
 )
 

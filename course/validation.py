@@ -52,6 +52,7 @@ VALIDATORS: dict[str, tuple[Path, str, tuple[str, ...]]] = {
     "questions": (paths.QUESTIONS_DIR, "course.questions:validate_files", (".yml", ".yaml")),
     "rubrics": (paths.RUBRICS_DIR, "course.rubric:validate_files", (".yml", ".yaml")),
     "lens": (paths.CONTENT_DIR, "course.lens:validate_files", (".yml",)),  # code_differences.yml
+    "cases": (paths.CONTENT_DIR / "cases", "course.case:validate_files", (".yml", ".yaml")),
 }
 REGISTRY_FILES = {paths.CODES_FILE.name, paths.CONCEPTS_FILE.name, paths.MODULES_FILE.name}
 
@@ -62,7 +63,7 @@ def _kind_of(path: Path) -> str | None:
         return "registry"
     if rp.parent == paths.CONTENT_DIR and rp.name == "code_differences.yml":
         return "lens"
-    for kind in ("vignettes", "questions", "rubrics"):
+    for kind in ("vignettes", "questions", "rubrics", "cases"):
         folder = VALIDATORS[kind][0]
         if folder in rp.parents:
             return kind

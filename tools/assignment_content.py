@@ -312,4 +312,70 @@ ASSIGNMENTS = {
                       "D": "On average about one client in five dropped out, and dropout was more common with younger clients and with trainee clinicians."},
              answer="D"),
     ]),
+"m6_capstone": dict(
+    module="capstone", number=6, title="Capstone: one relationship from first session to last",
+    content_note=("This assignment follows one fictional counseling relationship from intake to ending; it touches a "
+                  "parent's illness, a client's history of being left, and a counselor's own family history."),
+    question="capstone.whole-relationship",
+    model=(
+        "Hala relates to me as she relates to everyone: she brings food, worries whether I am eating, and "
+        "expects me to leave, as her husband did and as her mother, far away and ill, in a sense has. I read "
+        "this as transference: caring for others seems to protect her from feeling like a burden, and my "
+        "placement ending in May will land on her fear that everybody leaves. I offer this to her as a "
+        "working hypothesis, in her words, not as a verdict.\n\n"
+        "My side matters too. When she cried about her mother's stroke I felt the pull to rescue her that I "
+        "know from my own family, where I looked after my mother. That is countertransference, and I would "
+        "bring all of it to supervision with Beatriz, including anything it led me to do (a session that ran "
+        "over, a phone number given), and plan any repair with her. Personal counseling may help with the old "
+        "part of it.\n\n"
+        "I would not accept the follow request on my personal account (ACA Code of Ethics, 2014, A.5.e; "
+        "H.6.a asks counselors to keep personal and professional presences separate). At the bakery I would "
+        "pay like any customer and confirm nothing to her staff. I would document both and talk them through "
+        "with Hala in session, agreeing how we handle the next chance meeting.\n\n"
+        "At intake, informed consent should have told her that I am a trainee under supervision, that sessions "
+        "are recorded for supervision with her consent, that my placement ends in May, and my social media "
+        "policy. I would raise the ending months ahead, review her progress and her feelings about ending "
+        "(pretermination counseling, ACA A.11.c), and, with her consent about what is shared, arrange a joint "
+        "session to introduce the next counselor, so the ending is one we make together."),
+    items=[
+        dict(id="choice_2", kind="single", points=1, concepts=["social-media", "dual-relationship"],
+             codes=["aca-2014-a5e", "aca-2014-h6a"],
+             prompt=("After meeting her counselor by chance in her shop, a current client sends a follow request from her "
+                     "business's account to the counselor's **personal** Instagram, with a friendly message. Which response best fits "
+                     "the ACA Code of Ethics (2014)?"),
+             options={"A": "Accept it, because a business account is not a personal relationship, and refusing would hurt the client after her generosity at the shop.",
+                      "B": "Block the account without comment, since saying anything about it would draw attention to an awkward moment for client and counselor.",
+                      "C": "Accept it for now and unfollow quietly once counseling has ended, so that the client never has to feel that she was rejected.",
+                      "D": "Leave it unanswered from the personal account, note it, consult the supervisor, and talk it through with the client next session."},
+             answer="D"),
+        dict(id="multi_3", kind="multiple", points=2, concepts=["informed-consent"],
+             prompt=("A counseling trainee in a year-long placement meets a new client. Which belong in **informed consent** at intake? "
+                     "Tick all that apply."),
+             options={"A": "A promise that the client can keep seeing the same counselor for as long as the client needs.",
+                      "B": "That the counselor is in training and who the supervising counselor is.",
+                      "C": "When the placement ends, and so when the work with this counselor will end.",
+                      "D": "The counselor's personal phone number, so that the client can reach them directly on hard nights between sessions.",
+                      "E": "How sessions may be recorded for supervision, who hears them, and that the client may decline."},
+             answer=["B", "C", "E"]),
+        dict(id="match_4", kind="matching", points=2,
+             concepts=["transference", "countertransference", "parallel-process", "dual-relationship"],
+             prompt=("Match each moment from the capstone case to the idea it best illustrates: **transference**, "
+                     "**countertransference**, **parallel process** or **multiple relationship**."),
+             statements={"a": "Hala fusses over whether Tamsin is eating and asks whether Tamsin's mother worries about her, as she does with everyone she looks after.",
+                         "b": "When Hala cries about her mother's stroke, Tamsin feels the old certainty from her own family that if she does not fix it nobody will.",
+                         "c": "Tamsin brings her supervisor a composed, tidy account of the session in which Hala, who hides her own needs behind caring for others, cried for the first time.",
+                         "d": "Tamsin becomes a regular at Hala's bakery while still seeing her each week, and Hala adds something free to every order."},
+             categories=["multiple relationship", "transference", "parallel process", "countertransference"],
+             answer={"a": "transference", "b": "countertransference", "c": "parallel process", "d": "multiple relationship"}),
+        dict(id="order_5", kind="ordering", points=2, concepts=["termination-process", "referral"],
+             codes=["aca-2014-a11c"],
+             prompt=("Put these steps for an ending set by a **placement calendar** in a sensible order. Partial credit is given "
+                     "for each pair of steps in the right relative order."),
+             steps={"A": "Several sessions before the end, review progress with the client and talk about how the ending feels.",
+                    "B": "In the last session, name warning signs and how to come back, and say goodbye without promising a future relationship.",
+                    "C": "At intake, tell the client when the placement, and so the work with this counselor, will end.",
+                    "D": "With the client's consent about what is shared, introduce the next counselor, for example in a joint session.",
+                    "E": "Months ahead, take up the coming ending when the client's history of losses comes up."},
+             answer=["C", "E", "A", "D", "B"]),
+    ]),
 }

@@ -75,15 +75,39 @@ def describe_map(v: Vignette) -> tuple[str, list[str]]:
     depth = v.depths()
     order = sorted(v.scenes, key=lambda s: (depth.get(s, 10 ** 6), list(v.scenes).index(s)))
     rows = []
+    if v.start_routes:
+        rows.append("Where it starts depends on earlier episodes: " + _routes_in_words(v.start_routes) + ".")
     for sid in order:
         s = v.scenes[sid]
-        name = f"{sid} (start)" if sid == v.start else sid
+        name = f"{sid} (start)" if sid in v.starts else sid
         if s.is_ending:
             rows.append(f"{name}: an ending, {s.ending.outcome} outcome.")
         else:
-            moves = "; ".join(f"{LETTERS[i]}, {c.quality}, leads to {c.next}" for i, c in enumerate(s.choices))
+            moves = "; ".join(_choice_in_words(i, c) for i, c in enumerate(s.choices))
             rows.append(f"{name}: {moves}.")
+        shown_if = [ln.when.text for ln in s.lines if ln.when is not None]
+        if shown_if:
+            rows.append(f"{name} has lines shown only if {' / '.join(_unique_list(shown_if))}.")
     return head, rows
+
+
+def _unique_list(xs):
+    return list(dict.fromkeys(xs))
+
+
+def _routes_in_words(routes) -> str:
+    parts = [f"{r.scene} if {r.when.text}" if r.when else f"otherwise {r.scene}" for r in routes]
+    return ", ".join(parts)
+
+
+def _choice_in_words(i: int, c) -> str:
+    where = _routes_in_words(c.routes) if c.routes else c.next
+    text = f"{LETTERS[i]}, {c.quality}, leads to {where}"
+    if c.when is not None:
+        text += f" (offered only if {c.when.text})"
+    if c.sets:
+        text += f" (sets {', '.join(c.sets)})"
+    return text
 
 
 def _label(scene_id: str, width: int = 14) -> str:
@@ -100,8 +124,9 @@ def layout(v: Vignette) -> dict[str, tuple[float, float]]:
             layers.setdefault(depth[sid], []).append(sid)
     parents: dict[str, list[str]] = {}
     for src, _, c in v.edges():
-        if depth.get(src, 99) < depth.get(c.next, -1):
-            parents.setdefault(c.next, []).append(src)
+        for t in c.targets:
+            if depth.get(src, 99) < depth.get(t, -1):
+                parents.setdefault(t, []).append(src)
     pos: dict[str, tuple[float, float]] = {}
     for d in sorted(layers):
         ids = layers[d]
@@ -138,9 +163,15 @@ def vignette_map(ref, ax=None) -> Figure:
             bbox = dict(boxstyle="round,pad=0.5,rounding_size=0.8", facecolor=ENDING_FILL[o],
                         edgecolor="#374151", linewidth=1.2)
         else:
-            text = _label(sid) + ("\n(start)" if sid == v.start else "")
+            start_if = {r.scene: r.when for r in v.start_routes}
+            mark = ""
+            if sid in v.starts:
+                when = start_if.get(sid)
+                mark = f"\n(start if {when.text})" if when is not None else (
+                    "\n(start otherwise)" if v.start_routes else "\n(start)")
+            text = _label(sid) + mark
             bbox = dict(boxstyle="square,pad=0.45", facecolor="white", edgecolor="#111827",
-                        linewidth=2.4 if sid == v.start else 1.2)
+                        linewidth=2.4 if sid in v.starts else 1.2)
         boxes[sid] = ax.text(x, y, text, ha="center", va="center", fontsize=8.5, zorder=3, bbox=bbox,
                              color="#111827")
     ax.set_xlim(-0.6, ncols - 0.4)
@@ -150,31 +181,39 @@ def vignette_map(ref, ax=None) -> Figure:
 
     seen: dict[tuple[str, str], int] = {}
     for src, i, c in v.edges():
-        if src not in pos or c.next not in pos:
-            continue
-        key = (src, c.next)
-        k = seen.get(key, 0)
-        seen[key] = k + 1
-        backwards = pos[c.next][0] <= pos[src][0]
-        rad = (0.45 if backwards else 0.0) + 0.18 * k * (-1) ** k
-        colour, style, _ = EDGE_STYLE[c.quality]
-        ax.annotate("", xy=pos[c.next], xytext=pos[src], zorder=1,
-                    arrowprops=dict(arrowstyle="-|>", color=colour, linestyle=style, linewidth=1.8,
-                                    mutation_scale=14, connectionstyle=f"arc3,rad={rad}",
-                                    patchA=boxes[src].get_bbox_patch(), patchB=boxes[c.next].get_bbox_patch(),
-                                    shrinkA=2, shrinkB=2))
-        # the letter sits on the curve's midpoint: arc3 bends it, in display units, by
-        # rad/2 times the chord turned a quarter
-        (x1, y1), (x2, y2) = ax.transData.transform([pos[src], pos[c.next]])
-        mid = ((x1 + x2) / 2 + rad * (y2 - y1) / 2, (y1 + y2) / 2 - rad * (x2 - x1) / 2)
-        mx, my = ax.transData.inverted().transform(mid)
-        ax.text(mx, my, LETTERS[i], fontsize=7, ha="center", va="center", color=colour, zorder=2,
-                fontweight="bold", bbox=dict(boxstyle="circle,pad=0.15", facecolor="white", edgecolor=colour,
-                                             linewidth=0.8))
+        routes = [(r.scene, r.when) for r in c.routes] or [(c.next, None)]
+        for target, when in routes:
+            if src not in pos or target not in pos:
+                continue
+            key = (src, target)
+            k = seen.get(key, 0)
+            seen[key] = k + 1
+            backwards = pos[target][0] <= pos[src][0]
+            rad = (0.45 if backwards else 0.0) + 0.18 * k * (-1) ** k
+            colour, style, _ = EDGE_STYLE[c.quality]
+            ax.annotate("", xy=pos[target], xytext=pos[src], zorder=1,
+                        arrowprops=dict(arrowstyle="-|>", color=colour, linestyle=style, linewidth=1.8,
+                                        mutation_scale=14, connectionstyle=f"arc3,rad={rad}",
+                                        patchA=boxes[src].get_bbox_patch(), patchB=boxes[target].get_bbox_patch(),
+                                        shrinkA=2, shrinkB=2))
+            # the letter sits on the curve's midpoint: arc3 bends it, in display units, by
+            # rad/2 times the chord turned a quarter
+            (x1, y1), (x2, y2) = ax.transData.transform([pos[src], pos[target]])
+            mid = ((x1 + x2) / 2 + rad * (y2 - y1) / 2, (y1 + y2) / 2 - rad * (x2 - x1) / 2)
+            mx, my = ax.transData.inverted().transform(mid)
+            label = LETTERS[i] + ("*" if c.when is not None else "")
+            ax.text(mx, my, label, fontsize=7, ha="center", va="center", color=colour, zorder=2,
+                    fontweight="bold", bbox=dict(boxstyle="circle,pad=0.15", facecolor="white", edgecolor=colour,
+                                                 linewidth=0.8))
+            if c.routes:   # a conditional route says its condition beside the letter
+                ax.text(mx, my - 0.22, f"if {when.text}" if when else "otherwise", fontsize=6.5, ha="center",
+                        va="top", color="#374151", zorder=2, style="italic")
 
     handles = [Line2D([], [], color=col, linestyle=ls, linewidth=2, label=lab) for col, ls, lab in EDGE_STYLE.values()]
     handles += [Patch(facecolor="white", edgecolor="#111827", label="scene with choices (square)"),
                 Patch(facecolor=ENDING_FILL["mixed"], edgecolor="#374151", label="ending (rounded, outcome named)")]
+    if v.is_conditional:
+        handles.append(Line2D([], [], color="none", label="* offered only on some paths; 'if ...' = route set by earlier choices"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3, fontsize=8, frameon=False)
     ax.set_title(f"{v.title}  ({v.ref}): {len(v.scenes)} scenes, letters = choices A, B, C", fontsize=10)
     fig.tight_layout()
