@@ -411,6 +411,9 @@ def test_rejecting_a_dislike_transfer_is_not_the_refer_on_dislike_misconception(
     endorsing = ("Sam dislikes Tyler and finds him irritating, so the kindest thing is a referral to another "
                  "counselor who will get along with him better. Sam should transfer him next week.")
     assert "refer-on-dislike" in score("countertransference.irritation", endorsing).misconceptions
+    # 'would' once cancelled the check (an unless entry "would not" counts by its first word only)
+    plain = "Tyler irritates me so I would refer him to someone else."
+    assert "refer-on-dislike" in score("countertransference.irritation", plain).misconceptions
 
 
 # --- issue 13: decisions, paraphrase robustness, look-alike letters ---------------------------
