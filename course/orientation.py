@@ -63,6 +63,7 @@ def check_template(name: str = "practice_answer") -> None:
         name = "practice_answer"
     ready, msg = template_message(name)
     colour = "#2563eb" if ready else "#b45309"
-    lead = "" if ready else "<strong>Something needs your attention:</strong> "
+    # an unreadable answer is an alert; an empty template or a cell not yet run is just the next step
+    lead = "<strong>Something needs your attention:</strong> " if "cannot read" in msg else ""
     display(HTML(f"<div class='orientation-template' role='status' data-ready='{str(ready).lower()}' "
                  f"style='border-left:4px solid {colour};padding:6px 10px'>{lead}{html.escape(msg)}</div>"))

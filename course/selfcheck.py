@@ -128,6 +128,7 @@ def read_answer(name: str, source: str | None) -> Reading:
 class Verdict:
     ready: bool     # the grader can read a non-blank answer of the right form
     message: str    # plain words for the student
+    alert: bool = False  # the answer cannot be read at all (not merely blank): said as an alert
 
 
 def _letters(value) -> list[str] | None:
@@ -174,12 +175,12 @@ def judge(name: str, reading: Reading, *, options: str = "", statements: str = "
         return Verdict(False, (
             f"{q}: the grader cannot read this answer. The answer cell is not written as the template "
             f"shows{where}; usually a quotation mark was deleted, or one was added inside the text. "
-            + fix + _rerun(name)))
+            + fix + _rerun(name)), alert=True)
     if reading.status == "code":
         return Verdict(False, (
             f"{q}: the grader cannot read this answer: it is not written between quotes as the template "
             f"shows (or it is worked out by code). Put the template back (`{name} = ` followed by your answer "
-            "inside the quotes) and remove anything else you added, then " + _rerun(name)))
+            "inside the quotes) and remove anything else you added, then " + _rerun(name)), alert=True)
     v = reading.value
     if kind in ("reflection", "practice"):
         if not isinstance(v, str):
@@ -255,7 +256,7 @@ def show(verdict: Verdict, css_class: str = "course-selfcheck") -> None:
         print(msg, file=sys.stderr if not verdict.ready else sys.stdout)
         return
     colour, bg = ("#15803d", "#f0fdf4") if verdict.ready else ("#b45309", "#fff7ed")
-    lead = "" if verdict.ready else "<strong>Something needs your attention:</strong> "
+    lead = "<strong>Something needs your attention:</strong> " if verdict.alert else ""
     try:
         from IPython.display import display
 

@@ -23,6 +23,7 @@ NO_QUOTES = GOOD.replace('"""', "")                            # both sets delet
 def test_blank_template_is_called_blank():
     v = selfcheck.verdict_for("answer_1", history=[BLANK])
     assert not v.ready and "still blank" in v.message
+    assert not v.alert  # blank is the next step, not an alert (Run All on a fresh notebook is normal)
 
 
 @pytest.mark.parametrize("src", [NO_CLOSING, NO_QUOTES], ids=["closing-quotes-deleted", "all-quotes-deleted"])
@@ -31,6 +32,7 @@ def test_deleted_quotes_say_unreadable_and_how_to_fix(src):
     assert not v.ready
     assert "cannot read this answer" in v.message and "Put the template back" in v.message
     assert "words" not in v.message and "Saved" not in v.message
+    assert v.alert
 
 
 def test_filled_answer_counts_words():
