@@ -26,25 +26,44 @@ def practice_button() -> None:
     display(w.VBox([button, out]))
 
 
-def check_template(answer) -> str:
-    """Look at a practice answer the way a graded notebook will, and say so in plain words."""
+def template_message(name: str = "practice_answer", *, history: list[str] | None = None) -> tuple[bool, str]:
+    """(readable, plain message) for the practice answer, judged the way a graded self-check judges
+    an answer (course/selfcheck.py): from the answer cell's text as last run, never from a value
+    the kernel still holds from an earlier run, so a deleted quote shows up at once."""
+    from course import selfcheck
+
+    try:
+        reading = selfcheck.read_answer(name, selfcheck.last_run_source(name, history))
+        verdict = selfcheck.judge(name, reading)
+    except Exception:  # never a traceback in the start notebook
+        return False, ("This check could not run. Restart the kernel (Kernel menu), run the answer cell, "
+                       "then this cell.")
+    if reading.status == "missing":
+        return False, ("Run the answer cell above first (click it, then Shift+Enter), then run this check "
+                       "again. After a restart, the check only sees the cells you have run since.")
+    if reading.status == "ok" and isinstance(reading.value, str) and \
+            reading.value.strip().lower() in ("",) + PLACEHOLDER_MARKERS:
+        return False, ("The template is still empty. Type a sentence or two between the triple quotes, run "
+                       "that cell, then run this check again.")
+    if not verdict.ready:
+        return False, verdict.message.replace("Your answer: the grader", "The grader", 1)
+    words = len(reading.value.split())
+    if words < 8:
+        return True, (f"Readable: {words} word(s) between the quotes. In graded work, aim for full sentences; "
+                      "a few key words alone are flagged for the grader to read.")
+    return True, (f"Readable: {words} words between the quotes. This is exactly how a graded answer is read: "
+                  "the text between the quotes, when you submit. (This practice answer itself goes nowhere.)")
+
+
+def check_template(name: str = "practice_answer") -> None:
+    """Show `template_message` in the start notebook. Takes the NAME of the answer, not its value."""
     from IPython.display import HTML, display
 
-    if not isinstance(answer, str):
-        msg = ("Your answer is not text. Keep the three quotation marks at the start and the end, "
-               "and type only between them.")
-    else:
-        text = answer.strip()
-        words = len(text.split())
-        if not text or text.lower() in PLACEHOLDER_MARKERS:
-            msg = "The template is still empty. Type a sentence or two between the triple quotes, then run the cell again."
-        elif words < 8:
-            msg = (f"Saved: {words} word(s). In graded work, aim for full sentences; a few key words "
-                   "alone are flagged for the grader to read.")
-        else:
-            msg = (f"Saved: {words} words. This is exactly how graded answers are kept: as the text "
-                   "between the quotes, read when you submit.")
-    display(HTML(f"<div class='orientation-template' role='status' style='border-left:4px solid #2563eb;"
-                 f"padding:6px 10px'>{html.escape(msg)}</div>"))
-    return msg
-
+    if not isinstance(name, str) or not name.isidentifier():  # an old notebook passing the value
+        name = "practice_answer"
+    ready, msg = template_message(name)
+    colour = "#2563eb" if ready else "#b45309"
+    # an unreadable answer is an alert; an empty template or a cell not yet run is just the next step
+    lead = "<strong>Something needs your attention:</strong> " if "cannot read" in msg else ""
+    display(HTML(f"<div class='orientation-template' role='status' data-ready='{str(ready).lower()}' "
+                 f"style='border-left:4px solid {colour};padding:6px 10px'>{lead}{html.escape(msg)}</div>"))

@@ -48,6 +48,49 @@ HIDDEN = ('### BEGIN HIDDEN TESTS\n'
           '0.0\n'
           '### END HIDDEN TESTS')
 
+def self_check(num, call):
+    """A locked self-check cell: one import and one call; the logic is course/selfcheck.py.
+
+    It reads the answer cell's text as last run (what the grader will read), never the variable,
+    and under nbgrader's Validate a blank or unreadable answer fails the cell with a plain message.
+    The import is in every check cell so that each one works alone after a kernel restart."""
+    return (f"# Self-check for question {num}: can the grader read your answer? (It does not grade it.)\n"
+            "from course.selfcheck import check_answer\n"
+            f"{call}\n")
+
+
+def closing(aid):
+    return textwrap.dedent(f"""\
+        ## Before you submit
+
+        1. Run every cell from the top: menu **Run > Run All Cells**. Each self-check should show a green box
+           saying the grader can read your answer. A yellow box names what to fix in that question.
+        2. Save: **Ctrl+S** (Cmd+S on a Mac), or menu **File > Save Notebook**.
+        3. If your notebook has a **Validate** button in its toolbar, press it. It runs the same checks in a fresh
+           copy of the notebook: **Success** means every answer can be read; otherwise it lists the questions
+           to fix. (It checks that answers can be read, not whether they are right.)
+
+        ## How to submit
+
+        Your instructor tells you which of these two ways your course uses.
+
+        **Upload to your course website** (Canvas, Moodle, Blackboard or similar):
+
+        1. After saving, menu **File > Download**. Your browser saves `{aid}.ipynb`, usually in your
+           Downloads folder. Keep that name.
+        2. On the course website, open this assignment, choose **Submit** or **Upload**, pick `{aid}.ipynb`
+           and confirm. Upload the `.ipynb` file itself, not a PDF or a screenshot: the grader reads the file.
+
+        **Submit in JupyterHub, from the Assignments list:**
+
+        1. After saving, menu **File > Close and Shut Down Notebook**.
+        2. Open the list of assignments: menu **Nbgrader > Assignment List** (on some hubs it is the
+           **Assignments** tab of the home page).
+        3. Under **Downloaded assignments**, find `{aid}` and click **Submit**. It then appears under
+           **Submitted assignments** with the date and time. You may submit again before the deadline; the
+           latest submission is the one graded.""")
+
+
 def q(s):  # a Python string literal
     return json.dumps(s, ensure_ascii=False)
 
@@ -66,14 +109,15 @@ def build(aid, a):
         * For the written reflection: **type between the triple quotes `\"\"\"` and do not delete the quotes.**
         * For letter questions: type the letter(s) **between the quotes**, as each answer cell shows.
         * Do not rename the answer (`answer_1`, `choice_2`, ...) and do not add other code to answer cells.
-        * The self-check only tells you whether your answer is in a form the grader can read. Your grade is worked
-          out after you submit, from what you typed, and a person reads any answer the automatic scorer is unsure about.
+        * The self-check tells you whether the grader can read your answer as you last ran it (after any change,
+          run the answer cell again, then its self-check). Your grade is worked out after you submit, from what you
+          typed, and a person reads any answer the automatic scorer is unsure about.
         * The reflection asks about a counselor in a case, never about your own history.
         * **A red error box after running an answer cell** (it may say `SyntaxError`) means a quotation mark was
           deleted or one was added inside your text. Put the template back as it was: the name, `=`, three quotes,
           your text, three quotes. Your typed text is still there; nothing is lost.
 
-        When you are done: save (Ctrl+S or Cmd+S) and submit.""")
+        When you are done, the last section of this notebook says how to submit it.""")
         + (f"\n\n*Content note: {a['content_note']}*" if a.get("content_note") else ""), gid="instructions"))
     # --- item 1: the anchor reflection
     cells.append(md(f"## Question 1 (4 points): reflection\n\n{rubric['prompt']}", gid="question_1"))
@@ -83,19 +127,7 @@ def build(aid, a):
         '### BEGIN SOLUTION\n'
         f'answer_1 = """\n{a["model"]}\n"""\n'
         '### END SOLUTION', "answer_1"))
-    cells.append(check_cell(
-        '# Self-check for question 1 (it does not grade you).\n'
-        'try:\n'
-        '    _words = len(str(answer_1).split())\n'
-        'except NameError:\n'
-        '    _words = None\n'
-        'if _words is None:\n'
-        '    print("Question 1: run the answer cell above first (click it, then Shift+Enter). If it shows a red error box, check that the three quotes at the start and the end of your text are still there.")\n'
-        'elif _words == 0:\n'
-        '    print("Question 1: no reflection yet. Type it between the triple quotes above.")\n'
-        'else:\n'
-        '    print(f"Question 1: your reflection has {_words} words (aim for about 100 to 250). It will be read after you submit.")\n'
-        + HIDDEN, "answer_1-check", 4))
+    cells.append(check_cell(self_check(1, 'check_answer("answer_1")') + HIDDEN, "answer_1-check", 4))
     keyed = []
     keyed.append({"id": "answer_1", "kind": "reflection", "question": a["question"], "points": 4})
     for it in a["items"]:
@@ -116,21 +148,13 @@ def build(aid, a):
             ex = next(l for l in letters if l != it["answer"])
             tmpl = (f'# Type ONE letter between the quotes, for example: {var} = "{ex}"\n{var} = ""\n')
             sol = f'{var} = {q(it["answer"])}\n'
-            check = (f'_ans = str(globals().get("{var}", "")).strip().upper()\n'
-                     f'if _ans in {q("".join(letters))} and len(_ans) == 1:\n'
-                     f'    print("Question {num}: answer recorded ({{}}).".format(_ans))\n'
-                     f'else:\n'
-                     f'    print("Question {num}: type one letter from {letters[0]} to {letters[-1]} between the quotes, then run the cell.")\n')
+            check = f'check_answer("{var}", options={q("".join(letters))})'
         elif kind == "multiple":
             ex = ", ".join(l for l in letters[-2:])
             assert sorted(letters[-2:]) != sorted(it["answer"])
             tmpl = (f'# Type the letters of EVERY option that applies, separated by commas, for example: {var} = "{ex}"\n{var} = ""\n')
             sol = f'{var} = {q(", ".join(it["answer"]))}\n'
-            check = (f'_ans = [x.strip().upper() for x in str(globals().get("{var}", "")).replace(";", ",").split(",") if x.strip()]\n'
-                     f'if _ans and all(x in {q("".join(letters))} and len(x) == 1 for x in _ans):\n'
-                     f'    print("Question {num}: answer recorded ({{}}).".format(", ".join(_ans)))\n'
-                     f'else:\n'
-                     f'    print("Question {num}: type letters from {letters[0]} to {letters[-1]}, separated by commas, between the quotes.")\n')
+            check = f'check_answer("{var}", options={q("".join(letters))})'
         elif kind == "matching":
             keys = list(it["statements"])
             exk = keys[-1]
@@ -139,24 +163,15 @@ def build(aid, a):
                     f'{var} = {{' + ", ".join(f'"{k}": ""' for k in keys) + '}\n')
             sol = f'{var} = {{' + ", ".join(f'"{k}": {q(v)}' for k, v in it["answer"].items()) + '}\n'
             cats = [c.lower().replace(" ", "").replace("-", "") for c in it["categories"]]
-            check = (f'_ans = globals().get("{var}", {{}})\n'
-                     f'_ok = {cats!r}\n'
-                     f'_bad = [k for k in {keys!r} if not isinstance(_ans, dict) or str(_ans.get(k, "")).lower().replace(" ", "").replace("-", "") not in _ok]\n'
-                     f'if not _bad:\n'
-                     f'    print("Question {num}: every statement has one of the choices.")\n'
-                     f'else:\n'
-                     f'    print("Question {num}: still to match, or not one of the choices: " + ", ".join(_bad))\n')
+            stm = "".join(keys) if all(len(k) == 1 for k in keys) else keys
+            check = f'check_answer("{var}", statements={q(stm)}, choices={q(it["categories"])})'
         else:
             assert list(reversed(letters)) != it["answer"]
             tmpl = (f'# Type ALL the step letters in your order, separated by commas, for example: {var} = "{", ".join(reversed(letters))}"\n{var} = ""\n')
             sol = f'{var} = {q(", ".join(it["answer"]))}\n'
-            check = (f'_ans = [x.strip().upper() for x in str(globals().get("{var}", "")).split(",") if x.strip()]\n'
-                     f'if sorted(_ans) == {sorted(letters)!r}:\n'
-                     f'    print("Question {num}: answer recorded ({{}}).".format(", ".join(_ans)))\n'
-                     f'else:\n'
-                     f'    print("Question {num}: use each of the letters {", ".join(letters)} exactly once, separated by commas.")\n')
+            check = f'check_answer("{var}", steps={q("".join(letters))})'
         cells.append(answer_cell(tmpl + "### BEGIN SOLUTION\n" + sol + "### END SOLUTION", var))
-        cells.append(check_cell(f"# Self-check for question {num} (it only checks the form of your answer).\n" + check + HIDDEN,
+        cells.append(check_cell(self_check(num, check) + HIDDEN,
                                 f"{var}-check", it["points"]))
         entry = {"id": var, "kind": kind, "points": it["points"]}
         if kind in ("single", "multiple"):
@@ -170,8 +185,7 @@ def build(aid, a):
         if it.get("codes"):
             entry["codes"] = it["codes"]
         keyed.append(entry)
-    cells.append(md("## Before you submit\n\nRun every cell once more from the top (menu **Run > Run All Cells**) and check that each "
-                    "self-check says your answer is recorded. Then save the notebook and submit it.", gid="closing"))
+    cells.append(md(closing(aid), gid="closing"))
     for c in cells:  # stable cell ids, so regenerating does not churn the diff
         c.id = c.metadata["nbgrader"]["grade_id"].replace("_", "-")
     nb = nbformat.v4.new_notebook(cells=cells)
