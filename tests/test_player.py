@@ -43,7 +43,9 @@ def test_play_returns_a_labelled_accessible_player(rec):
     assert isinstance(p, widgets.VBox)
     assert {"vignette-player", "vignette-choice", "vignette-say", "vignette-back", "vignette-restart"} <= classes(p)
     assert isinstance(p.choices, widgets.RadioButtons) and p.choices.description  # a visible label
-    assert [t for t, _ in p.choices.options] == [c.text for c in v.scenes["opening"].choices]
+    opening = v.scenes["opening"].choices
+    assert [(t, i) for t, i in p.choices.options] == [(opening[i].text, i) for i in p.order()]
+    assert sorted(p.order()) == list(range(len(opening)))
     assert p.choices.value is None and not p.say.disabled
     p.say.click()  # nothing chosen yet: a prompt, no step
     assert "Pick a response first" in p.feedback.value and p.feedback in p.children
@@ -152,15 +154,21 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
     for letter in "ABC":
         assert f"<strong>{letter}.</strong>" in p.options.value
     assert "Helpful" not in p.options.value  # no spoilers before the vote
+    order = p.order()
+    for pos, i in enumerate(order):  # the letters go with the order shown, not the file's order
+        assert f"<strong>{'ABC'[pos]}.</strong> {opening.choices[i].text[:20]}" in p.options.value.replace("&#x27;", "'")
     p.reveal.click()
     assert shown(p, p.consequences) and len(p.consequences.children) == len(opening.choices)
     cards = [c.children[0].value for c in p.consequences.children]
-    for card, c in zip(cards, opening.choices):
+    for pos, (card, i) in enumerate(zip(cards, order)):  # the reveal uses the same letters
+        c = opening.choices[i]
+        assert card.startswith(f'<div class="vp-box ') and f"<strong>{'ABC'[pos]}.</strong>" in card
+        assert p.follow_buttons[pos].description == f"Follow {'ABC'[pos]}"
         assert f"{c.quality.capitalize()} response" in card
         assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
-    assert "Leads to scene what-it-means" in cards[0]
-    assert cite("apa-2017-305a") in cards[1] and concept_label("dual-relationship") in cards[1]
-    p.follow_buttons[1].click()
+    assert "Leads to scene what-it-means" in cards[order.index(0)]
+    assert cite("apa-2017-305a") in cards[order.index(1)] and concept_label("dual-relationship") in cards[order.index(1)]
+    p.follow_buttons[order.index(1)].click()
     assert p.walk.current == "the-diner" and not p.revealed and not shown(p, p.consequences)
     assert rec.events[0].data["mode"] == "discussion"
     assert rec.of_kind("vignette.step")[0].data["choice"] == 1
@@ -218,3 +226,49 @@ def test_an_author_copies_edits_validates_and_plays_a_vignette(rec, tmp_path):
     assert run.returncode == 1 and "did you mean 'what-it-means'" in run.stdout
     with pytest.raises(CourseError):
         play(mine)
+
+
+# ------------------------------------------------------------------ order carries no information
+def test_solo_order_is_shuffled_per_visit_and_stable_within_the_visit(rec):
+    orders = {tuple(play(TIRED).order("opening")) for _ in range(30)}
+    assert len(orders) > 1  # a fresh order per visit
+    p = play(TIRED, seed=11)
+    assert play(TIRED, seed=11).order("opening") == p.order("opening")  # a given seed is reproducible
+    first = list(p.choices.options)
+    helpful = next(i for i, c in enumerate(p.walk.scene.choices) if c.quality == "helpful")
+    p.choose(helpful)
+    p.continue_button.click()
+    p.back_button.click()          # back within the visit: the same order
+    assert list(p.choices.options) == first
+    p.choose(helpful)
+    p.continue_button.click()
+    p.restart_button.click()       # start again within the visit: still the same order
+    assert list(p.choices.options) == first
+
+
+def test_a_choice_is_recorded_by_its_identity_not_its_position(rec):
+    v = load_vignette(TIRED)
+    for seed in range(8):
+        p = play(TIRED, seed=seed)
+        p.choose(2)  # choice 2 of the file, wherever it is shown
+        step = rec.of_kind("vignette.step")[-1]
+        assert step.data["choice"] == 2 and step.data["choice_text"] == v.scenes["opening"].choices[2].text
+        assert step.data["next"] == v.scenes["opening"].choices[2].next
+        assert p.choices.value == 2
+
+
+def test_discussion_order_is_shared_by_the_room_for_a_session(rec):
+    a = play(TIRED, mode="discussion", session="2026-03-02")
+    b = play(TIRED, mode="discussion", session="2026-03-02")
+    assert a.options.value == b.options.value and a.order() == b.order()
+    sessions = {tuple(play(TIRED, mode="discussion", session=f"2026-03-{d:02d}").order()) for d in range(1, 21)}
+    assert len(sessions) > 1  # another session, another order
+    today = play(TIRED, mode="discussion")  # default session: today's date, the same on every screen
+    assert today.order() == play(TIRED, mode="discussion").order()
+    # following a letter follows the choice shown under that letter
+    i = a.order()[0]
+    a.reveal.click()
+    a.follow_buttons[0].click()
+    assert a.walk.path[-1] == load_vignette(TIRED).scenes["opening"].choices[i].next
+    assert rec.of_kind("vignette.step")[-1].data["choice"] == i
+    assert a.letter(i, "opening") == "A"
