@@ -149,11 +149,6 @@ def test_alignment_map(path: Path):
                                 f"of {notebook.name} (sections: {sorted(have_sections)})")
         if not str(g.get("assesses") or "").strip():
             problems.append(f"graded item {g.get('id')} does not say what it assesses")
-    # every graded item assesses some objective
-    used = {g for o in objectives for g in (o.get("graded") or [])}
-    for gid in graded_ids:
-        if gid not in used:
-            problems.append(f"graded item {gid} of {aid} is not linked to any objective")
     assert not problems, f"{where}:\n  " + "\n  ".join(problems)
 
 
