@@ -3,6 +3,15 @@
     play("transference/are-you-tired-of-me")                     # solo study
     play("termination/the-coffee-invitation", mode="discussion")  # seminar: vote, reveal, discuss
 
+Order carries no information. Authors write choices in whatever order is convenient; the player
+shows them shuffled, so the helpful response is not always first. In solo mode the order is drawn
+per visit (each `play(...)` call gets a fresh random seed) and is stable within the visit: going
+back or starting again shows the same scene in the same order. In discussion mode the whole room
+must see the same letters, so the order is seeded by the session (today's date unless
+`session="..."` is given) and the vignette id: every screen in the seminar shows the same A, B, C,
+and the reveal uses those letters. Feedback and recording always name the choice by its index in
+the author's file (its identity), never by the position it was shown in.
+
 `play` returns the player widget; as the last line of a cell it is displayed. All logic lives in
 `course.scenes.Walk`; this module renders the walk and forwards clicks. Every step is recorded
 through `course.recorder.record` (see that module for the event kinds).
@@ -13,7 +22,10 @@ by words and symbols as well as colour, and are announced by screen readers (ari
 """
 from __future__ import annotations
 
+import datetime
 import html
+import random
+import secrets
 
 import ipywidgets as widgets
 
@@ -55,12 +67,16 @@ _CSS = """<style>
 </style>"""
 
 
-def play(ref: str, mode: str = "solo") -> "VignettePlayer":
+def play(ref: str, mode: str = "solo", *, session: str | None = None,
+         seed: int | str | None = None) -> "VignettePlayer":
     """Play a vignette ("<module>/<id>", or a path to a .yml file).
 
-    mode="solo": one learner chooses, sees feedback, can go back or start again.
+    mode="solo": one learner chooses, sees feedback, can go back or start again. The choices
+    are shuffled for this visit.
     mode="discussion": a seminar view with every choice lettered for a vote and a reveal of
-    every consequence side by side.
+    every consequence side by side. The order is the same for everyone in the room who plays
+    the vignette with the same `session` (default: today's date).
+    `seed` fixes the order outright (for tests and printed handouts).
     """
     wanted = mode.strip().lower() if isinstance(mode, str) else mode
     if wanted not in MODES:
@@ -68,7 +84,7 @@ def play(ref: str, mode: str = "solo") -> "VignettePlayer":
                           hint='Use mode="solo" (the default) or mode="discussion", in quotes.')
     mode = wanted
     vignette = load_vignette(ref)
-    return VignettePlayer(vignette, mode=mode)
+    return VignettePlayer(vignette, mode=mode, session=session, seed=seed)
 
 
 def _e(text) -> str:
@@ -81,6 +97,25 @@ def quality_badge(quality: str, noun: str = "response") -> str:
             f'border-radius:4px;padding:1px 6px">{sym} {label} {noun}</span>')
 
 
+def order_seed(vignette: Vignette, mode: str, session: str | None = None,
+               seed: int | str | None = None) -> str:
+    """The seed that decides the order of choices: given, or per room and session in discussion
+    mode, or fresh (per visit) in solo mode."""
+    if seed is not None:
+        return str(seed)
+    if mode == "discussion":
+        day = session if session is not None else datetime.date.today().isoformat()
+        return f"discussion:{day}:{vignette.ref}"
+    return f"visit:{secrets.randbits(64)}"
+
+
+def shuffled_order(seed: str, scene_id: str, n: int) -> list[int]:
+    """Author indices 0..n-1 in the order to show them for this seed and scene (deterministic)."""
+    order = list(range(n))
+    random.Random(f"{seed}|{scene_id}").shuffle(order)
+    return order
+
+
 def _panel(quality: str, inner: str, css: str = "") -> str:
     _, _, fg, bg, border = QUALITY_STYLE[quality]
     return (f'<div class="vp-box {css}" style="background:{bg};border-left:6px solid {border};color:#111827">'
@@ -90,10 +125,15 @@ def _panel(quality: str, inner: str, css: str = "") -> str:
 class VignettePlayer(widgets.VBox):
     """The widget returned by `play`. Attributes are public so tests can drive it:
     `choices` (RadioButtons), `say`, `continue_button`, `back_button`, `restart_button`,
-    `feedback`, `ending` (HTML), `reveal` and `follow_buttons` (discussion mode), `walk`."""
+    `feedback`, `ending` (HTML), `reveal` and `follow_buttons` (discussion mode), `walk`,
+    `seed` and `order(scene)` (the author indices of a scene's choices in the order shown).
+    Choices are always identified by their author index: `choices.value`, `choose(i)`, `follow(i)`
+    and the recorded `choice` all mean choice i of the file, wherever it was shown."""
 
-    def __init__(self, vignette: Vignette, mode: str = "solo", walk: Walk | None = None):
+    def __init__(self, vignette: Vignette, mode: str = "solo", session: str | None = None,
+                 seed: int | str | None = None, walk: Walk | None = None):
         super().__init__()
+        self.seed = order_seed(vignette, mode, session, seed)
         self.add_class("vignette-player")
         self.add_class(f"vignette-{mode}")
         self.vignette = vignette
@@ -177,7 +217,8 @@ class VignettePlayer(widgets.VBox):
         parts = [f'<h3 style="margin:4px 0">{_e(v.title)}</h3>']
         if self.mode == "discussion":
             parts.append('<div class="vp-muted">Discussion mode: read the scene, vote on a response, '
-                         'then reveal every consequence.</div>')
+                         'then reveal every consequence. Everyone who opens this vignette in discussion '
+                         'mode for the same session sees the choices in the same order, with the same letters.</div>')
         if v.content_note:
             parts.append(f'<div class="vp-box vp-note" role="note"><strong>Content note:</strong> '
                          f"{_e(v.content_note)}</div>")
@@ -185,6 +226,18 @@ class VignettePlayer(widgets.VBox):
                      f"<strong>Presenting concern:</strong> {_e(c.presenting_concern)}<br>"
                      f"<strong>Context:</strong> {_e(c.context)}</div>")
         return "".join(parts)
+
+    def order(self, scene: Scene | str | None = None) -> list[int]:
+        """Author indices of the scene's choices in the order this player shows them."""
+        if scene is None:
+            scene = self.walk.scene
+        elif isinstance(scene, str):
+            scene = self.vignette.scenes[scene]
+        return shuffled_order(self.seed, scene.id, len(scene.choices))
+
+    def letter(self, index: int, scene: Scene | str | None = None) -> str:
+        """The letter shown beside author choice `index` (discussion mode)."""
+        return LETTERS[self.order(scene).index(index)]
 
     def _speaker(self, speaker: str) -> str:
         if speaker == "client":
@@ -275,7 +328,7 @@ class VignettePlayer(widgets.VBox):
         self.children = [self.header, *[b for b in body if b is not self.inner or self.inner.value], self.nav]
 
     def _set_choices(self, scene: Scene, value, disabled: bool) -> None:
-        opts = [(c.text, i) for i, c in enumerate(scene.choices)]
+        opts = [(scene.choices[i].text, i) for i in self.order(scene)]
         if list(self.choices.options) != opts:
             self.choices.value = None
             self.choices.options = opts
@@ -294,8 +347,8 @@ class VignettePlayer(widgets.VBox):
             self._record_ending_once()
             body = [self.transcript, self.inner, self.ending]
         else:
-            items = "".join(f'<li style="margin:6px 0"><strong>{LETTERS[i]}.</strong> {_e(c.text)}</li>'
-                            for i, c in enumerate(w.scene.choices))
+            items = "".join(f'<li style="margin:6px 0"><strong>{LETTERS[pos]}.</strong> {_e(w.scene.choices[i].text)}</li>'
+                            for pos, i in enumerate(self.order(w.scene)))
             self.options.value = (f'<div class="vp-box" style="border:1px solid #d1d5db"><strong>What would you say? '
                                   f'Vote A&ndash;{LETTERS[len(w.scene.choices) - 1]}.</strong>'
                                   f'<ol style="list-style:none;padding-left:0">{items}</ol></div>')
@@ -308,16 +361,18 @@ class VignettePlayer(widgets.VBox):
 
     def _build_cards(self, scene: Scene) -> None:
         cards, self.follow_buttons = [], []
-        for i, c in enumerate(scene.choices):
+        for pos, i in enumerate(self.order(scene)):
+            c = scene.choices[i]
+            letter = LETTERS[pos]
             nxt = self.vignette.scenes[c.next]
             where = f"an ending ({nxt.ending.outcome})" if nxt.is_ending else f"scene {c.next}"
             html_ = widgets.HTML(_panel(c.quality, (
-                f"<strong>{LETTERS[i]}.</strong> {quality_badge(c.quality)}"
+                f"<strong>{letter}.</strong> {quality_badge(c.quality)}"
                 f'<p style="margin:6px 0">{_e(c.feedback)}</p>'
                 f'<div class="vp-muted">Concepts: {_e(", ".join(concept_label(t) for t in c.concepts))}'
                 + (f'<br>Codes: {_e("; ".join(cite(x) for x in order_codes(c.codes)))}' if c.codes else "")
                 + f'<br>Leads to {_e(where)}</div>')))
-            btn = widgets.Button(description=f"Follow {LETTERS[i]}", tooltip=f"Continue the scene with choice {LETTERS[i]}")
+            btn = widgets.Button(description=f"Follow {letter}", tooltip=f"Continue the scene with choice {letter}")
             btn.add_class("vignette-follow")
             # bound to this scene: a second click that arrives after the class has moved on
             # (a double click) must not follow choice i of the next scene too

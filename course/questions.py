@@ -13,12 +13,19 @@ Grading is pure: a single-answer question scores 1 or 0; a multiple-answer quest
 the fraction of options judged correctly (ticked when right, left blank when wrong).
 The widget only renders, forwards clicks and records `selfcheck.answer` through
 `course.recorder.record`; it never knows where the record goes.
+
+Order carries no information: the widget shows each question's options shuffled, with a seed
+drawn once per visit (each `self_check(...)` call), so the order differs between learners and
+visits but stays put within a visit ("Try again" keeps it). Files keep the author's order, and
+grading, feedback and records name options by id, never by the position they were shown in.
 """
 from __future__ import annotations
 
 import difflib
 import html
+import random
 import re
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -436,8 +443,17 @@ def _esc(s: str) -> str:
     return html.escape(str(s))
 
 
-def render_feedback(question: Question, result: Result) -> str:
-    """The feedback panel's HTML for a graded answer (also used by tests)."""
+def option_order(question: Question, seed: int | str | None) -> list[str]:
+    """The question's option ids in the order to show them for `seed` (None: the file's order)."""
+    ids = [o.id for o in question.options]
+    if seed is not None:
+        random.Random(f"{seed}|{question.ref}").shuffle(ids)
+    return ids
+
+
+def render_feedback(question: Question, result: Result, order: Iterable[str] | None = None) -> str:
+    """The feedback panel's HTML for a graded answer (also used by tests). Options are listed in
+    `order` (the ids as the learner saw them), by default the file's order."""
     if result.correct:
         head = "<strong>&#10003; Correct.</strong>"
     elif question.kind == "multiple":
@@ -447,7 +463,9 @@ def render_feedback(question: Question, result: Result) -> str:
     else:
         head = "<strong>&#10007; Not this one.</strong>"
     items = []
-    for fb in result.feedback:
+    by_id = {fb.id: fb for fb in result.feedback}
+    ids = [i for i in (order or ()) if i in by_id] or list(by_id)
+    for fb in (by_id[i] for i in ids):
         if fb.selected:
             mark, word = _MARK[fb.judged_right]
             what = "You chose" if question.kind == "single" else "You ticked"
@@ -476,19 +494,23 @@ def render_feedback(question: Question, result: Result) -> str:
 
 class QuestionWidget:
     """One question's widgets. `.box` is the VBox to display; `select`, `check` and
-    `try_again` drive it the way clicks do (used by tests and by the buttons)."""
+    `try_again` drive it the way clicks do (used by tests and by the buttons). `order` is the
+    option ids in the order shown (shuffled by `seed`; the file's order when seed is None)."""
 
-    def __init__(self, question: Question, number: int | None = None, total: int | None = None):
+    def __init__(self, question: Question, number: int | None = None, total: int | None = None,
+                 seed: int | str | None = None):
         import ipywidgets as w
 
         self.question = question
+        self.order = option_order(question, seed)
+        shown = [question.option(i) for i in self.order]
         self.result: Result | None = None
         counter = f"Question {number} of {total}. " if number and total and total > 1 else ""
         hint = "Choose one answer." if question.kind == "single" else "Tick every answer that applies."
         self.prompt = w.HTML(f"<p><strong>{_esc(counter)}</strong>{_esc(question.prompt)}</p>"
                              f"<p><small>{hint}</small></p>")
         if question.kind == "single":
-            self.radio = w.RadioButtons(options=[(o.text, o.id) for o in question.options], value=None,
+            self.radio = w.RadioButtons(options=[(o.text, o.id) for o in shown], value=None,
                                         layout=w.Layout(width="auto"), description="")
             self.radio.add_class("selfcheck-option")
             self.checkboxes: list = []
@@ -496,7 +518,7 @@ class QuestionWidget:
         else:
             self.radio = None
             self.checkboxes = []
-            for o in question.options:
+            for o in shown:
                 cb = w.Checkbox(value=False, description=o.text, indent=False, layout=w.Layout(width="auto"))
                 cb.add_class("selfcheck-option")
                 self.checkboxes.append(cb)
@@ -518,15 +540,15 @@ class QuestionWidget:
     def selected(self) -> list[str]:
         if self.radio is not None:
             return [self.radio.value] if self.radio.value else []
-        return [o.id for o, cb in zip(self.question.options, self.checkboxes) if cb.value]
+        return [oid for oid, cb in zip(self.order, self.checkboxes) if cb.value]
 
     def select(self, ids: Iterable[str] | str) -> None:
         ids = [ids] if isinstance(ids, str) else list(ids)
         if self.radio is not None:
             self.radio.value = ids[0] if ids else None
         else:
-            for o, cb in zip(self.question.options, self.checkboxes):
-                cb.value = o.id in ids
+            for oid, cb in zip(self.order, self.checkboxes):
+                cb.value = oid in ids
 
     def _set_enabled(self, enabled: bool) -> None:
         if self.radio is not None:
@@ -546,7 +568,7 @@ class QuestionWidget:
             return None
         result = grade(self.question, chosen)
         self.result = result
-        self.feedback.value = render_feedback(self.question, result)
+        self.feedback.value = render_feedback(self.question, result, self.order)
         self._set_enabled(False)
         self.retry_button.layout.display = ""
         try:
@@ -581,10 +603,12 @@ class QuestionWidget:
 class SelfCheck:
     """What `self_check` returns: displays as the questions' widgets in a notebook."""
 
-    def __init__(self, questions: list[Question], title: str | None = None):
+    def __init__(self, questions: list[Question], title: str | None = None, seed: int | str | None = "visit"):
         import ipywidgets as w
 
-        self.questions = [QuestionWidget(q, i + 1, len(questions)) for i, q in enumerate(questions)]
+        # "visit": a fresh seed for this display; None: the file's order; anything else: that seed
+        self.seed = f"visit:{secrets.randbits(64)}" if seed == "visit" else seed
+        self.questions = [QuestionWidget(q, i + 1, len(questions), self.seed) for i, q in enumerate(questions)]
         head = [w.HTML(_STYLE + (f"<h3>{_esc(title)}</h3>" if title else ""))]
         self.widget = w.VBox(head + [qw.box for qw in self.questions])
         self.widget.add_class("selfcheck-set")
@@ -604,13 +628,14 @@ class SelfCheck:
         display(self.widget)
 
 
-def self_check(ref: str, questions_dir: Path | str | None = None) -> SelfCheck:
+def self_check(ref: str, questions_dir: Path | str | None = None, *, seed: int | str | None = "visit") -> SelfCheck:
     """Self-check questions as a widget: `self_check("frame")` for a module's questions,
-    `self_check("frame.asymmetry")` for one."""
+    `self_check("frame.asymmetry")` for one. Options are shuffled once per call (per visit);
+    `seed=...` fixes the order, `seed=None` keeps the file's order."""
     ref = normalize_ref(ref)
     if "." in ref:
         q = get_question(ref, questions_dir)
-        return SelfCheck([q])
+        return SelfCheck([q], seed=seed)
     qs = load_questions(ref, questions_dir)
     title = "Check your understanding"
     try:
@@ -621,4 +646,4 @@ def self_check(ref: str, questions_dir: Path | str | None = None) -> SelfCheck:
                 title = f"Check your understanding: module {m['number']}"
     except Exception:
         pass
-    return SelfCheck(qs, title)
+    return SelfCheck(qs, title, seed=seed)

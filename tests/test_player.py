@@ -19,6 +19,12 @@ COFFEE = "termination/the-coffee-invitation"
 MINIMAL = Path(__file__).parent / "fixtures" / "vignettes" / "ok" / "transference" / "fixture-minimal.yml"
 
 
+def idx(ref: str, scene: str, quality: str) -> int:
+    """The file index of the (first) choice of that quality: tests name choices by what they are,
+    not by where an author happened to put them."""
+    return next(i for i, c in enumerate(load_vignette(ref).scenes[scene].choices) if c.quality == quality)
+
+
 
 
 def classes(p: VignettePlayer) -> set[str]:
@@ -43,7 +49,9 @@ def test_play_returns_a_labelled_accessible_player(rec):
     assert isinstance(p, widgets.VBox)
     assert {"vignette-player", "vignette-choice", "vignette-say", "vignette-back", "vignette-restart"} <= classes(p)
     assert isinstance(p.choices, widgets.RadioButtons) and p.choices.description  # a visible label
-    assert [t for t, _ in p.choices.options] == [c.text for c in v.scenes["opening"].choices]
+    opening = v.scenes["opening"].choices
+    assert [(t, i) for t, i in p.choices.options] == [(opening[i].text, i) for i in p.order()]
+    assert sorted(p.order()) == list(range(len(opening)))
     assert p.choices.value is None and not p.say.disabled
     p.say.click()  # nothing chosen yet: a prompt, no step
     assert "Pick a response first" in p.feedback.value and p.feedback in p.children
@@ -60,16 +68,17 @@ def test_play_returns_a_labelled_accessible_player(rec):
 
 def test_choosing_shows_feedback_labelled_by_quality_and_records_the_step(rec):
     p = play(TIRED)
-    choice = load_vignette(TIRED).scenes["opening"].choices[2]
-    p.choices.value = 2
+    h = idx(TIRED, "opening", "harmful")
+    choice = load_vignette(TIRED).scenes["opening"].choices[h]
+    p.choices.value = h
     p.say.click()
     assert shown(p, p.feedback) and shown(p, p.continue_button) and not shown(p, p.say)
     assert "Harmful response" in p.feedback.value and "✗" in p.feedback.value  # words and symbol, not colour only
     assert choice.feedback.split(".")[0] in p.feedback.value.replace("&#x27;", "'")
     assert cite("aca-2014-a12") in p.feedback.value
-    assert p.choices.disabled and p.choices.value == 2
+    assert p.choices.disabled and p.choices.value == h
     step = rec.of_kind("vignette.step")[0]
-    assert step.data == {"vignette": TIRED, "scene": "opening", "choice": 2, "choice_text": choice.text,
+    assert step.data == {"vignette": TIRED, "scene": "opening", "choice": h, "choice_text": choice.text,
                          "next": "door-closes", "quality": "harmful", "concepts": list(choice.concepts),
                          "codes": list(choice.codes)}
     p.continue_button.click()
@@ -79,13 +88,13 @@ def test_choosing_shows_feedback_labelled_by_quality_and_records_the_step(rec):
 
 def test_going_back_from_feedback_lets_the_learner_choose_differently(rec):
     p = play(TIRED)
-    p.choose(1)
+    p.choose(idx(TIRED, "opening", "mixed"))
     assert "Mixed response" in p.feedback.value
     p.back_button.click()
     assert p.walk.current == "opening" and p.walk.path == ["opening"]
     assert p.choices.value is None and not p.choices.disabled and shown(p, p.say)
     assert rec.of_kind("vignette.back")[0].data == {"vignette": TIRED, "scene": "opening"}
-    p.choose(0)
+    p.choose(idx(TIRED, "opening", "helpful"))
     assert "Helpful response" in p.feedback.value
     p.continue_button.click()
     assert p.walk.current == "explore-the-fear"
@@ -101,7 +110,7 @@ def test_back_a_step_from_a_scene_returns_to_the_previous_decision(rec):
 
 def test_an_ending_shows_outcome_path_concepts_codes_and_reflection(rec):
     p = play(TIRED)
-    for i in (2, 2):  # opening -> door-closes -> dropout
+    for i in (idx(TIRED, "opening", "harmful"), idx(TIRED, "door-closes", "harmful")):  # -> door-closes -> dropout
         p.choose(i)
         p.continue_button.click()
     v = load_vignette(TIRED)
@@ -134,11 +143,11 @@ def test_start_again_returns_to_the_first_scene(rec):
 
 
 def test_counselor_lines_are_labelled_you(rec):
-    v = load_vignette(COFFEE)
-    p = play(COFFEE)
-    while not v.scenes[p.walk.current].is_ending:  # the helpful reply at each scene, wherever the author listed it
-        p.choose([c.quality for c in v.scenes[p.walk.current].choices].index("helpful"))
+    p = play(TIRED)
+    for scene in ("opening", "explore-the-fear", "next-session"):  # the helpful path to 'understood'
+        p.choose(idx(TIRED, scene, "helpful"))
         p.continue_button.click()
+    assert p.walk.current == "understood"
     assert "<strong>You (counselor):</strong>" in p.transcript.value
     assert "Helpful outcome" in p.ending.value
 
@@ -147,29 +156,42 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
     p = play(COFFEE, mode="discussion")
     v = load_vignette(COFFEE)
     opening = v.scenes["opening"]
+    letters = "ABCDEFGH"[:len(opening.choices)]
     assert "vignette-discussion" in p._dom_classes and shown(p, p.reveal) and not shown(p, p.consequences)
-    for letter in "ABC":
+    for letter in letters:
         assert f"<strong>{letter}.</strong>" in p.options.value
     assert "Helpful" not in p.options.value  # no spoilers before the vote
+    order = p.order()
+    for pos, i in enumerate(order):  # the letters go with the order shown, not the file's order
+        assert f"<strong>{letters[pos]}.</strong> {opening.choices[i].text[:20]}" in p.options.value.replace("&#x27;", "'")
     p.reveal.click()
     assert shown(p, p.consequences) and len(p.consequences.children) == len(opening.choices)
     cards = [c.children[0].value for c in p.consequences.children]
-    for card, c in zip(cards, opening.choices):
+    for pos, (card, i) in enumerate(zip(cards, order)):  # the reveal uses the same letters
+        c = opening.choices[i]
+        assert card.startswith('<div class="vp-box ') and f"<strong>{letters[pos]}.</strong>" in card
+        assert p.follow_buttons[pos].description == f"Follow {letters[pos]}"
         assert f"{c.quality.capitalize()} response" in card
         assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
-    assert f"Leads to scene {opening.choices[0].next}" in cards[0]
-    yes = next(i for i, c in enumerate(opening.choices) if "apa-2017-305a" in c.codes)  # "I'd like that"
-    assert cite("apa-2017-305a") in cards[yes] and concept_label("dual-relationship") in cards[yes]
-    p.follow_buttons[yes].click()
-    assert p.walk.current == opening.choices[yes].next and not p.revealed and not shown(p, p.consequences)
+        nxt = v.scenes[c.next]
+        assert (f"Leads to an ending ({nxt.ending.outcome})" if nxt.is_ending else f"Leads to scene {c.next}") in card
+        for code in c.codes:
+            assert cite(code) in card
+        for tag in c.concepts:
+            assert concept_label(tag) in card
+    # follow a choice that leads on to another scene
+    i = next(i for i in order if not v.scenes[opening.choices[i].next].is_ending)
+    p.follow_buttons[order.index(i)].click()
+    assert p.walk.current == opening.choices[i].next and not p.revealed and not shown(p, p.consequences)
     assert rec.events[0].data["mode"] == "discussion"
-    assert rec.of_kind("vignette.step")[0].data["choice"] == yes
-    p.reveal.click()
-    here = v.scenes[p.walk.current]
-    to_harm = next(i for i, c in enumerate(here.choices)
-                   if v.scenes[c.next].is_ending and v.scenes[c.next].ending.outcome == "harmful")
-    p.follow(to_harm)
-    assert p.walk.is_ending and shown(p, p.ending) and "Harmful outcome" in p.ending.value
+    assert rec.of_kind("vignette.step")[0].data["choice"] == i
+    for _ in range(30):  # the class follows the harmful (else the last) choice to an ending
+        if p.walk.is_ending:
+            break
+        p.reveal.click()
+        choices = p.walk.scene.choices
+        p.follow(next((j for j, c in enumerate(choices) if c.quality == "harmful"), len(choices) - 1))
+    assert shown(p, p.ending) and "outcome" in p.ending.value
     assert len(rec.of_kind("vignette.ending")) == 1
 
 
@@ -221,3 +243,49 @@ def test_an_author_copies_edits_validates_and_plays_a_vignette(rec, tmp_path):
     assert run.returncode == 1 and "did you mean 'what-it-means'" in run.stdout
     with pytest.raises(CourseError):
         play(mine)
+
+
+# ------------------------------------------------------------------ order carries no information
+def test_solo_order_is_shuffled_per_visit_and_stable_within_the_visit(rec):
+    orders = {tuple(play(TIRED).order("opening")) for _ in range(30)}
+    assert len(orders) > 1  # a fresh order per visit
+    p = play(TIRED, seed=11)
+    assert play(TIRED, seed=11).order("opening") == p.order("opening")  # a given seed is reproducible
+    first = list(p.choices.options)
+    helpful = next(i for i, c in enumerate(p.walk.scene.choices) if c.quality == "helpful")
+    p.choose(helpful)
+    p.continue_button.click()
+    p.back_button.click()          # back within the visit: the same order
+    assert list(p.choices.options) == first
+    p.choose(helpful)
+    p.continue_button.click()
+    p.restart_button.click()       # start again within the visit: still the same order
+    assert list(p.choices.options) == first
+
+
+def test_a_choice_is_recorded_by_its_identity_not_its_position(rec):
+    v = load_vignette(TIRED)
+    for seed in range(8):
+        p = play(TIRED, seed=seed)
+        p.choose(2)  # choice 2 of the file, wherever it is shown
+        step = rec.of_kind("vignette.step")[-1]
+        assert step.data["choice"] == 2 and step.data["choice_text"] == v.scenes["opening"].choices[2].text
+        assert step.data["next"] == v.scenes["opening"].choices[2].next
+        assert p.choices.value == 2
+
+
+def test_discussion_order_is_shared_by_the_room_for_a_session(rec):
+    a = play(TIRED, mode="discussion", session="2026-03-02")
+    b = play(TIRED, mode="discussion", session="2026-03-02")
+    assert a.options.value == b.options.value and a.order() == b.order()
+    sessions = {tuple(play(TIRED, mode="discussion", session=f"2026-03-{d:02d}").order()) for d in range(1, 21)}
+    assert len(sessions) > 1  # another session, another order
+    today = play(TIRED, mode="discussion")  # default session: today's date, the same on every screen
+    assert today.order() == play(TIRED, mode="discussion").order()
+    # following a letter follows the choice shown under that letter
+    i = a.order()[0]
+    a.reveal.click()
+    a.follow_buttons[0].click()
+    assert a.walk.path[-1] == load_vignette(TIRED).scenes["opening"].choices[i].next
+    assert rec.of_kind("vignette.step")[-1].data["choice"] == i
+    assert a.letter(i, "opening") == "A"

@@ -172,7 +172,8 @@ def test_widget_single_check_records_and_try_again(rec, single):
     qw = sc[0]
     assert "selfcheck" in qw.box._dom_classes
     assert "selfcheck-option" in qw.radio._dom_classes
-    assert [o[1] for o in qw.radio.options] == ["a", "b", "c"]
+    assert sorted(o[1] for o in qw.radio.options) == ["a", "b", "c"]
+    assert [o[1] for o in qw.radio.options] == qw.order  # shown in the widget's (shuffled) order
     assert qw.check_button.description == "Check my answer"
     assert "selfcheck-check" in qw.check_button._dom_classes
     assert "selfcheck-feedback" in qw.feedback._dom_classes
@@ -205,10 +206,11 @@ def test_widget_multiple_uses_labelled_checkboxes(rec):
     assert len(sc) == 2
     qw = sc[1]
     assert qw.radio is None
-    assert [cb.description for cb in qw.checkboxes][1] == "The limits of confidentiality."
+    box = dict(zip(qw.order, qw.checkboxes))  # option id -> its checkbox, wherever it is shown
+    assert box["b"].description == "The limits of confidentiality."
     assert all("selfcheck-option" in cb._dom_classes for cb in qw.checkboxes)
-    qw.checkboxes[0].value = True
-    qw.checkboxes[3].value = True
+    box["a"].value = True
+    box["d"].value = True
     r = qw.check()
     assert r.score == 0.75 and "Partly right" in qw.feedback.value
     assert rec.events[-1].data["answer"] == ["a", "d"]
@@ -235,3 +237,38 @@ def test_self_check_unknown_module_lists_modules():
     with pytest.raises(CourseError) as e:
         Q.self_check("nonsense", GOOD)
     assert "frame" in str(e.value)
+
+
+# ----------------------------------------------------------------- order carries no information
+def test_options_are_shuffled_per_visit_and_stable_within_it(rec):
+    q = Q.get_question("frame.frame-elements", GOOD)
+    orders = {tuple(Q.self_check("frame.frame-elements", GOOD)[0].order) for _ in range(30)}
+    assert len(orders) > 1  # a fresh order per visit (30 visits all alike would be 1 in ~10^40)
+    assert all(sorted(o) == ["a", "b", "c", "d"] for o in orders)
+    # a fixed seed gives a fixed order; seed=None keeps the author's order
+    assert Q.self_check("frame", GOOD, seed=7)[1].order == Q.self_check("frame", GOOD, seed=7)[1].order
+    assert Q.self_check("frame", GOOD, seed=None)[1].order == [o.id for o in q.options]
+    # within a visit: checking and trying again keep the order the learner saw
+    qw = Q.self_check("frame.frame-elements", GOOD)[0]
+    shown = [cb.description for cb in qw.checkboxes]
+    qw.select(["a", "b", "d"])
+    assert qw.check().correct
+    qw.try_again()
+    assert [cb.description for cb in qw.checkboxes] == shown
+
+
+def test_answers_and_feedback_name_options_by_id_not_position(rec):
+    q = Q.get_question("frame.asymmetry", GOOD)
+    for seed in range(12):  # whatever position the right answer is shown in
+        qw = Q.self_check("frame.asymmetry", GOOD, seed=seed)[0]
+        qw.radio.value = "a"
+        assert qw.check().correct
+        assert rec.events[-1].data["answer"] == ["a"]
+    # the feedback lists options in the order the learner saw them
+    qw = Q.self_check("frame.frame-elements", GOOD, seed=3)[0]
+    qw.select(["a", "b", "c", "d"])
+    qw.check()
+    html = qw.feedback.value
+    texts = [Q.get_question("frame.frame-elements", GOOD).option(i).text for i in qw.order]
+    positions = [html.find(Q._esc(t)) for t in texts]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions)

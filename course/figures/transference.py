@@ -35,28 +35,30 @@ SOURCES = {
 class Moment:
     label: str          # short, shown on the y axis
     who: str            # which vignette or example it comes from
-    weights: dict       # source key -> share in percent (sums to 100)
+    weights: dict       # source key -> a rough level: "a little", "some" or "much"
     note: str           # one line: why the estimate looks like this
 
 
-# Illustrative working hypotheses, not measurements: a counselor's best current estimate of
-# how much each source is feeding a reaction, written to show that the mix differs from moment
-# to moment and changes as the counselor learns more.
+# Rough levels, in words, for the share of a reaction each source may feed. They are a counselor's
+# working hunches, not measurements, so the figure shows no percentages: a number such as "60%"
+# would claim a precision nobody has (issue 11). Bar lengths are proportional to the levels only to
+# draw the mix; the axis has no scale.
+LEVELS = {"a little": 1, "some": 2, "much": 3}
 MOMENTS: tuple[Moment, ...] = (
     Moment("\"You must be sick of me\"", "Tom\u00e1s, session 9",
-           {"past": 60, "real": 15, "context": 25},
+           {"past": "much", "real": "a little", "context": "some"},
            "A repeated fear with a long history; little in the counselor's conduct explains it."),
-    Moment("\"I've got feelings for you\"", "Jonah, session 14",
-           {"past": 45, "real": 25, "context": 30},
-           "Old longing to be seen, real attentiveness from the counselor, and isolation as a gay man in a small town."),
+    Moment("\"I think about you more than I should\"", "Leah, session 14",
+           {"past": "much", "real": "some", "context": "some"},
+           "Old longing to be seen, real attentiveness from the counselor, and isolation as a lesbian in a small ranching town."),
     Moment("\"You're the only one who gets me\"", "An idealizing client",
-           {"past": 55, "real": 20, "context": 25},
+           {"past": "much", "real": "some", "context": "a little"},
            "Idealization often carries an old hope; the counselor's real skill is part of it too."),
     Moment("Anger, minute 1", "Darnell, session 4",
-           {"past": 10, "real": 50, "context": 40},
+           {"past": "a little", "real": "much", "context": "much"},
            "A same-day cancellation, unreadable handouts, and a wife's stroke missed in the ER."),
     Moment("\"Twice as good, half as loud\"", "Darnell, minute 40",
-           {"past": 35, "real": 30, "context": 35},
+           {"past": "some", "real": "some", "context": "some"},
            "After repair, the client himself links a father's rule to how he spoke today."),
 )
 
@@ -68,27 +70,29 @@ def sources_figure(moments: tuple[Moment, ...] = MOMENTS) -> Figure:
     n = max(len(moments), 1)
     fig = Figure(figsize=(8.5, 0.62 * n + 2.3), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_title("Where a reaction in the room may come from\n(illustrative working estimates for five moments, not measurements)",
+    ax.set_title("Where a reaction in the room may come from\n(rough working hunches for five moments, not measurements)",
                  fontsize=_FONT + 2, loc="left")
     labels = [f"{m.label}\n({m.who})" for m in moments]
     ys = list(range(len(moments)))[::-1]
     left = [0.0] * len(moments)
+    totals = [sum(LEVELS.get(m.weights.get(k), 0) for k in SOURCES) or 1 for m in moments]
     for key, (label, colour, hatch) in SOURCES.items():
-        widths = [float(m.weights.get(key, 0)) for m in moments]
+        words = [m.weights.get(key) for m in moments]
+        widths = [100.0 * LEVELS.get(wd, 0) / t for wd, t in zip(words, totals)]
         bars = ax.barh(ys, widths, left=left, color=colour, hatch=hatch, edgecolor="white",
                        linewidth=0.8, label=label, height=0.62)
-        for bar, w in zip(bars, widths):
-            if w >= 12:
-                ax.text(bar.get_x() + w / 2, bar.get_y() + bar.get_height() / 2, f"{w:.0f}%",
+        for bar, w, wd in zip(bars, widths, words):
+            if w > 0:
+                ax.text(bar.get_x() + w / 2, bar.get_y() + bar.get_height() / 2, wd,
                         ha="center", va="center", fontsize=_FONT - 1, color="black", fontweight="bold",
                         bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
         left = [a + b for a, b in zip(left, widths)]
     ax.set_yticks(ys, labels, fontsize=_FONT - 0.5)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of the reaction (counselor's working estimate, %; illustrative, not measured)",
+    ax.set_xlabel("Rough share of the reaction (a counselor's working hunch; illustrative, not measured, no scale)",
                   fontsize=_FONT)
+    ax.set_xticks([])
     ax.set_ylabel("Moment in the session", fontsize=_FONT)
-    ax.axvline(50, color=GREY, linewidth=0.8, linestyle=":")
     ax.legend(loc="upper center", bbox_to_anchor=(0.45, -0.22), ncol=1, frameon=False, fontsize=_FONT - 0.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -98,15 +102,16 @@ def sources_figure(moments: tuple[Moment, ...] = MOMENTS) -> Figure:
 def describe_sources(moments: tuple[Moment, ...] = MOMENTS) -> str:
     parts = [
         "Text description of the figure. A horizontal stacked bar chart with one bar per moment; "
-        "each bar is split into three parts that add up to 100 percent: earlier relationships "
+        "each bar is split into three parts, each labelled a little, some or much: earlier relationships "
         "(transference), the real relationship (what the counselor actually did), and culture, history "
-        "and present circumstances. The numbers are illustrative working estimates, not measurements."
+        "and present circumstances. The levels are rough working hunches, not measurements, so no "
+        "percentages are given."
     ]
     for m in moments:
         w = m.weights
         parts.append(
-            f"{m.label} ({m.who}): earlier relationships {w.get('past', 0)}%, real relationship "
-            f"{w.get('real', 0)}%, culture and context {w.get('context', 0)}%. {m.note}"
+            f"{m.label} ({m.who}): earlier relationships {w.get('past')}, real relationship "
+            f"{w.get('real')}, culture and context {w.get('context')}. {m.note}"
         )
     parts.append(
         "What the figure shows: no reaction is pure transference, the mix differs a great deal between "

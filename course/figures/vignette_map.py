@@ -4,7 +4,7 @@
 
 Scenes are nodes laid out left to right by their distance from the start (breadth-first
 layers); choices are arrows coloured AND styled by quality (solid helpful, dashed mixed,
-dotted harmful) and lettered A, B, C as in the discussion view. Decision scenes are square
+dotted harmful) and lettered A, B, C in the order of the file (the player shuffles what it shows). Decision scenes are square
 boxes; endings are rounded, filled boxes that name their outcome. Returns the Figure; a
 notebook displays it.
 """

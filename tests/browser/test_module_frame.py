@@ -39,12 +39,12 @@ def test_frame_reading_renders_and_a_vignette_plays_to_an_ending(lab, page, open
     # Play Marcus Bell's vignette along the helpful path, choosing each response by its label.
     player = page.locator(".vignette-player").filter(has_text="Marcus Bell")
     player.scroll_into_view_if_needed()
-    _say(player, "take the question seriously", "treat the wish as welcome")
+    _say(player, "Before I answer, can we look at it together?", "treat the wish as welcome")
     page.screenshot(path=str(artifacts / "01_the_frame_feedback.png"), full_page=False)
     player.get_by_role("button", name="Continue").click()
     _say(player, "a no to the coffee", "answer his question directly")
     player.get_by_role("button", name="Continue").click()
-    _say(player, "personal accounts separate", "same line online")
+    _say(player, "connect with clients online", "same line online")
     player.get_by_role("button", name="See how it ends").click()
 
     ending = player.locator(".vignette-ending")

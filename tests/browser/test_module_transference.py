@@ -26,23 +26,23 @@ def test_transference_reading_plays_a_vignette(page, open_notebook, run_all, art
     expect(players).to_have_count(3)
     expect(page.locator(".selfcheck").first).to_be_attached()
 
-    # play Jonah's vignette: choose by the option's accessible label, say it, read the feedback
-    jonah = players.filter(has_text="I think about you more than I should")
-    jonah.scroll_into_view_if_needed()
-    option = page.get_by_label("Stay steady and warm", exact=False)
+    # play Leah's vignette: choose by the option's accessible label, say it, read the feedback
+    leah = players.filter(has_text="I think about you more than I should")
+    leah.scroll_into_view_if_needed()
+    option = page.get_by_label("Feelings like these are welcome here", exact=False)
     option.focus()
     page.keyboard.press("Space")
-    say = jonah.get_by_role("button", name="Say this")
+    say = leah.get_by_role("button", name="Say this")
     say.focus()
     page.keyboard.press("Enter")
-    feedback = jonah.locator(".vignette-feedback")
+    feedback = leah.locator(".vignette-feedback")
     expect(feedback).to_contain_text("Helpful")
     expect(feedback).to_contain_text("protects the very space")
     page.screenshot(path=str(artifacts / "02_transference_vignette.png"), full_page=False)
 
     # the next scene continues the story
-    jonah.get_by_role("button", name="Continue").click()
-    jonah.get_by_text("Nobody does that", exact=False).wait_for()
+    leah.get_by_role("button", name="Continue").click()
+    leah.get_by_text("Nobody does that", exact=False).wait_for()
 
     # completion: nothing was recorded by Run All; the button records it and says so
     done = page.get_by_role("button", name="Mark module 2 complete")

@@ -80,7 +80,7 @@ def graded(tmp_path_factory, grading_kit):
     model = kit.source_answers(A)
     strong = {**model}
     honest_partial = {"answer_1": PARTIAL_TEXT, "choice_2": "B", "multi_3": "A, B, D",
-                      "match_4": {"a": "transference", "b": "boundary violation", "c": "", "d": "boundary violation"}}
+                      "match_4": {"a": "boundary crossing", "b": "boundary crossing", "c": "", "d": "boundary violation"}}
     db = course.root / "gradebook.db"
     cases = {
         "strong": dict(answers=strong),
@@ -148,6 +148,15 @@ def _g(kit, course, student, assignment=A):
     return kit.grades(course, assignment, student)
 
 
+def _expected_checks() -> set[str]:
+    from course.grading.items import load_items
+
+    return {f"{it['id']}-check" for it in load_items(A)["items"]}
+
+
+EXPECTED_CHECKS = _expected_checks()
+
+
 def _total(g):
     return sum(v["score"] or 0 for v in g.values())
 
@@ -163,7 +172,7 @@ def test_every_submission_is_graded_or_flagged(graded, grading_kit):
             continue
         assert res["success"], (student, res.get("error"))
         g = _g(grading_kit, course, student)
-        assert set(g) == {"answer_1-check", "choice_2-check", "multi_3-check", "match_4-check"}, student
+        assert set(g) == EXPECTED_CHECKS, student
         assert all(v["auto_score"] is not None for v in g.values()), student
 
 
