@@ -534,6 +534,7 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
                             "COURSE_MAX_NOTEBOOK_MB if it is genuine")
                 continue
             attempts, res = 0, {}
+            pipeline.LAST_EXECUTION.clear()
             while attempts < 3:
                 attempts += 1
                 if out.exists():
@@ -805,9 +806,8 @@ def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_rest
                     retire(w)
                     w.kill()  # and anything it started
                     s = w.current
-                    if w.crash:
+                    if w.crash or s is None:
                         # the worker could not even start: a problem of the run, not of a student
-                        reason = "the grading process could not start: " + w.crash.strip().splitlines()[-1][:160]
                         if s is not None:
                             pending.append(s)
                         if pending and restarts < max_restarts:
