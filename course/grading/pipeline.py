@@ -1,26 +1,33 @@
-"""Scoring outside the student's kernel: nbgrader preprocessors for the autograde pipeline.
+"""Grading without running student code: nbgrader preprocessors for the autograde pipeline.
 
-nbgrader normally takes a test cell's score from what the cell printed in the STUDENT'S kernel,
-so anything the student's code patched (a name the test reads, `min`, `float`) could change a
-grade. This module moves scoring into the grader's own process:
+nbgrader normally runs the submission in a kernel and takes a test cell's score from what it
+printed, so the student's code runs with the grader's rights and anything it patched could change
+a grade. This module replaces that:
 
-* `GuardFiles` (just before Execute) loads the answer keys and remembers the bytes of the
-  gradebook and the instructor files; `CheckFiles` (just after Execute) restores any of them the
-  submission's code changed and flags the submission for review.
-* `ScoreFromSource` (after Execute, before SaveAutoGrades) reads each answer from the SOURCE of
-  the submitted notebook with `ast` (literals only; student code is never run by the grader),
-  scores it with the reflection rubric (`course.rubric.score`) or the structured answer key
-  (`course.grading.items`), clamps it to [0, points] and replaces the test cell's outputs with one
-  line of feedback (stdout) and one `execute_result` holding the float. SaveAutoGrades then
-  records our score, whatever the kernel printed.
+* `ConfinedExecute` (in place of nbgrader's Execute) starts no kernel for answer-template
+  assignments (`needs_execution` is False); an assignment that must execute runs confined in
+  `course.grading.sandbox` (bubblewrap), or is refused with `ExecutionRefused` where confinement is
+  unavailable. Student code never runs unconfined.
+* `RestoreCells` (sanitize step) is nbgrader's OverwriteCells made safe for any submission: edited
+  grade ids and edited nbgrader metadata (e.g. "grade": true on an answer cell) are corrected from
+  the gradebook and noted, instead of aborting the student.
+* `ScoreFromSource` (before SaveAutoGrades) reads each answer from the SOURCE of the submitted
+  notebook with `ast` (literals only), scores it with the reflection rubric (`course.rubric.score`)
+  or the structured answer key (`course.grading.items`), clamps it to [0, points] and replaces the
+  test cell's outputs with one line of feedback and one `execute_result` holding the float.
+  SaveAutoGrades then records our score. Submission-level notes (edited metadata, another notebook
+  such as `-Copy1.ipynb` in the folder, code added outside the answer cells, a reflection typed in
+  a Markdown cell) become review reasons.
 * `RecordReview` (after SaveAutoGrades) marks flagged grades `needs_manual_grade` in the gradebook
   (unless a grader already gave a manual score, which nbgrader uses instead of the auto score),
   sets a neutral comment on the answer cell, and writes `.course-review.json` next to the
   autograded notebook for `course review`.
+* `GuardFiles` / `CheckFiles` (snapshot and restore instructor files around executed student
+  code) remain for configs that still name them; the course's config no longer does.
 
 All of it is wired through `grading/nbgrader_config.py`, so any caller of nbgrader's API or CLI
-gets it. Nothing here ever raises on a student's submission: a problem becomes 0 points plus a
-reason a grader can read.
+gets it. Nothing here ever raises on a student's submission (except the deliberate refusal to run
+code unconfined): a problem becomes 0 points plus a reason a grader can read.
 """
 from __future__ import annotations
 

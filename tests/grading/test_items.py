@@ -145,8 +145,11 @@ def test_config_wires_scoring_outside_the_kernel():
     cfg = load_config(REPO / "grading")
     auto = [str(p) for p in cfg.Autograde.autograde_preprocessors]
     names = [p.rsplit(".", 1)[-1] for p in auto]
-    assert names.index("GuardFiles") < names.index("SafeExecute") < names.index("CheckFiles") \
-        < names.index("ScoreFromSource") < names.index("SaveAutoGrades") < names.index("RecordReview")
+    assert names.index("ConfinedExecute") < names.index("ScoreFromSource") < names.index("SaveAutoGrades") \
+        < names.index("RecordReview") < names.index("SanitizeNotebook") == len(names) - 1
+    assert not {"Execute", "SafeExecute", "ExecutePreprocessor"} & set(names)  # no unconfined execution
+    assert "course.grading.sanitize.SanitizeNotebook" in [str(p) for p in cfg.GenerateFeedback.preprocessors]
+    assert cfg.HTMLExporter.sanitize_html is True and ".course-review.json" in cfg.CourseDirectory.ignore
     assert names.index("LimitOutput") < names.index("ScoreFromSource")
     assert "course.grading.pipeline.RestoreCells" in [str(p) for p in cfg.Autograde.sanitize_preprocessors]
     assert "nbgrader.preprocessors.ClearHiddenTests" in [str(p) for p in cfg.GenerateFeedback.preprocessors]

@@ -1,4 +1,4 @@
-"""Nothing a student receives leaks solutions, hidden tests or rubric internals.
+"""Nothing a student receives leaks solutions, hidden tests, rubric internals or answer keys.
 
 The shipped check runs on every assignment (release + a probe's feedback). The negative cases
 prove the check can fail: a course whose feedback keeps hidden tests, and a released notebook
@@ -30,7 +30,7 @@ def test_every_shipped_assignment_releases_and_feeds_back_without_leaks():
 def test_needles_cover_solutions_hidden_tests_and_rubric_patterns():
     needles = build_needles(REPO / "grading", "m1_frame")
     kinds = {n.kind for n in needles}
-    assert kinds == {"solution", "hidden test", "rubric"}
+    assert kinds == {"solution", "hidden test", "rubric", "answer key"}
     # the prompt is public: no needle may come from it
     prompt = nbformat.read(str(REPO / "grading/source/m1_frame/m1_frame.ipynb"), as_version=4).cells[1].source
     assert not [n for n in needles if n.kind == "rubric" and n.text.lower() in prompt.lower()]
