@@ -113,9 +113,9 @@ def test_autograde_from_a_subfolder_of_a_copy_grades_the_copy_only(course, tmp_p
     assert not (original / "reports").exists()
 
 
-def test_a_read_only_course_is_called_read_only(tmp_path, monkeypatch, capsys):
-    """The shipped config creates exchange/.cache; on a read-only course that fails. The message must
-    say the course is read-only, not that the config 'could not be read ... restore it from git'."""
+def test_a_read_only_course_still_loads_and_never_says_restore_from_git(tmp_path, monkeypatch, capsys):
+    """The shipped config creates exchange/.cache, which fails on a read-only course. That must not stop
+    the config from loading, nor be reported as a config that 'could not be read ... restore it from git'."""
     copy = tmp_path / "ro"
     copy.mkdir()
     shutil.copy(REPO_GRADING / "nbgrader_config.py", copy / "nbgrader_config.py")
@@ -127,7 +127,9 @@ def test_a_read_only_course_is_called_read_only(tmp_path, monkeypatch, capsys):
         return real_makedirs(path, *a, **kw)
 
     monkeypatch.setattr(os, "makedirs", read_only)
+    # the config loads on a read-only course (its exchange folder is created only where it can be),
+    # so a read-only command gets as far as its own question: here, an assignment the course lacks
     assert main(["review", "m1_frame", "--root", str(copy)]) == 2
     err = capsys.readouterr().err
-    assert "read-only" in err and str(copy) in err and "restore it from git" not in err
-    assert "Traceback" not in err
+    assert "no assignment called 'm1_frame'" in err and "restore it from git" not in err
+    assert "could not be read" not in err and "Traceback" not in err
