@@ -51,7 +51,6 @@ def test_three_flagged_answers_graded_by_keyboard(page, lab, open_notebook, run_
     run_all(page)
     bench = page.locator(".review-workbench").first
     expect(bench).to_contain_text("Answer 1 of 3")
-    expect(bench.locator(".wb-evidence").first).to_be_visible()     # highlighted evidence
     expect(bench).to_contain_text("Red flags")
     page.screenshot(path=str(artifacts / "review_workbench.png"))
 
@@ -60,6 +59,8 @@ def test_three_flagged_answers_graded_by_keyboard(page, lab, open_notebook, run_
         expect(bench).to_contain_text(f"Answer {n} of 3")
         header = bench.locator("h3").first.inner_text()
         student = header.split(": ", 1)[1].split(",")[0]
+        if student == "ada":  # the one flagged answer with concepts found: its evidence is highlighted
+            expect(bench.locator(".wb-evidence").first).to_be_visible()
         _tab_to(page, lambda a: a["score"] and a["tag"] == "INPUT")
         page.keyboard.press("Control+A")
         page.keyboard.type(points)
