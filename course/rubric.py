@@ -390,9 +390,9 @@ def build_rubric(data: dict, path: Path) -> Rubric:
 
 
 # --- loading ---------------------------------------------------------------------------------
-def _rubric_files(folder: Path | None = None) -> dict[str, Path]:
+def _rubric_files(folder: Path | None = None, root=None) -> dict[str, Path]:
     # the reflection rubrics of the course in use (--root, COURSE_ROOT, or found upwards: course/paths.py)
-    folder = folder or paths.rubrics_dir() / "reflections"
+    folder = folder or paths.rubrics_dir(root) / "reflections"
     return {p.stem: p for p in sorted(folder.glob("*.yml"))} if folder.is_dir() else {}
 
 
@@ -401,8 +401,9 @@ def list_questions() -> list[str]:
     return sorted(_rubric_files())
 
 
-def load_rubric(question_id: str) -> Rubric:
-    files = _rubric_files()
+def load_rubric(question_id: str, root=None) -> Rubric:
+    """The rubric of `question_id` in the course at `root` (default: the course in use)."""
+    files = _rubric_files(root=root)
     if question_id not in files:
         known = ", ".join(sorted(files)) or "none yet"
         raise CourseError(f"There is no reflection question called '{question_id}'.",
@@ -622,9 +623,10 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
 
 
 # --- scoring ---------------------------------------------------------------------------------
-def score(question_id: str, text: str) -> ScoreResult:
-    """Score one reflection answer against its rubric. Deterministic; never calls the network."""
-    rubric = load_rubric(question_id)
+def score(question_id: str, text: str, root=None) -> ScoreResult:
+    """Score one reflection answer against its rubric (of the course at `root`, default the course
+    in use). Deterministic; never calls the network."""
+    rubric = load_rubric(question_id, root)
     return score_with(rubric, text)
 
 

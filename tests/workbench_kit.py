@@ -45,6 +45,9 @@ def build(root: Path) -> Path:
     shutil.copy(REPO / "grading" / "nbgrader_config.py", root / "nbgrader_config.py")
     (root / "source" / A).mkdir(parents=True, exist_ok=True)
     (root / "rubrics" / "items").mkdir(parents=True, exist_ok=True)
+    # a course holds its own reflection rubrics: the workbench scores with those, not the repository's
+    shutil.copytree(REPO / "grading" / "rubrics" / "reflections", root / "rubrics" / "reflections",
+                    dirs_exist_ok=True)
     (root / "rubrics" / "items" / f"{A}.yml").write_text(
         f"items:\n  - id: answer_1\n    kind: reflection\n    question: {Q}\n    points: 4\n", encoding="utf-8")
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "therapeutic-relationship") as gb:

@@ -202,8 +202,9 @@ def _labels(tags) -> list[str]:
     return [o for o in out if o]
 
 
-def score_answer(item: dict, ex: Extracted, max_points: float) -> Scored:
-    """Score one extracted answer against its key; never raises."""
+def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None = None) -> Scored:
+    """Score one extracted answer against its key (reflections with the rubric of the course at
+    `root`, default the course in use); never raises."""
     kind = item["kind"]
     review = list(ex.review)
     if not ex.found:
@@ -218,7 +219,7 @@ def score_answer(item: dict, ex: Extracted, max_points: float) -> Scored:
             if not text.strip():
                 return Scored(item["id"], kind, 0.0, max_points, "No reflection was written.", review=review)
             from course.rubric import score as rubric_score
-            res = rubric_score(item["question"], text)
+            res = rubric_score(item["question"], text, root)
             frac = (float(res.points) / float(res.max_points)) if float(res.max_points) > 0 else 0.0
             if getattr(res, "needs_review", False):
                 reasons = list(getattr(res, "review_reasons", None) or []) or ["The automatic scorer is unsure."]
@@ -560,7 +561,7 @@ class ScoreFromSource(NbGraderPreprocessor):
                        review=[f"Not scored automatically: {why}."])
         else:
             nb = self._nb
-            s = score_answer(item, extract_answer(nb, item_id), max_points)
+            s = score_answer(item, extract_answer(nb, item_id), max_points, _course_root(self.config))
         if self._execute_error:
             s.review.append(f"Running the notebook's code (confined) went wrong: {self._execute_error}; "
                             "the score comes from the answer text, but a grader should look.")

@@ -134,7 +134,7 @@ def load_queue(assignment: str, root: str | Path | None = None, *, include_grade
                 res = None
                 if q and text.strip():
                     try:
-                        res = score(q, text)
+                        res = score(q, text, root)
                     except CourseError:
                         res = None
                 entries.append(Entry(student, notebook, gid, item, q, text, it.get("points"),
@@ -174,6 +174,12 @@ def highlight(text: str, result) -> str:
     out.append(html.escape(text[pos:]))
     return ('<div class="wb-text" style="white-space: pre-wrap; overflow-wrap: anywhere; max-width: 60em; '
             'line-height: 1.5">' + "".join(out) + "</div>")
+
+
+def load_rubric_for(question: str, root):
+    from course.rubric import load_rubric
+
+    return load_rubric(question, root)
 
 
 def suggested(result, ticked: set[str], rubric=None) -> float:
@@ -309,7 +315,7 @@ class Workbench:
         if r is not None:
             from course.rubric import load_rubric
 
-            rub = load_rubric(r.question)
+            rub = load_rubric(r.question, self.root)
             label = {x.id: x.label for x in list(rub.red_flags) + list(rub.decisions) + list(rub.misconceptions)}
             if r.red_flags:
                 bits.append("<b>Red flags (harmful recommendation):</b> "
@@ -330,7 +336,7 @@ class Workbench:
         if r is not None:
             from course.rubric import load_rubric
 
-            rub = load_rubric(r.question)
+            rub = load_rubric(r.question, self.root)
             found = {f["concept"] for f in r.found}
             for c in rub.concepts:
                 cb = w.Checkbox(value=c.id in found, description=c.label, indent=False)
@@ -357,7 +363,7 @@ class Workbench:
             self.suggestion.value = ""
             return
         ticked = {cb.concept for cb in self.concepts.children if cb.value}
-        self._suggested = suggested(e.result, ticked)
+        self._suggested = suggested(e.result, ticked, load_rubric_for(e.result.question, self.root))
         self.suggestion.value = f"The ticked concepts are worth {self._suggested:g} of {e.max_points:g}."
 
     def _reuse(self, change) -> None:
