@@ -346,7 +346,7 @@ def test_alignment_map_covers_objectives_self_checks_and_graded_items():
 def test_graded_keys_are_spread_and_not_the_longest():
     items = yaml.safe_load(ITEMS.read_text(encoding="utf-8"))["items"]
     singles = [it["answer"] for it in items if it["kind"] == "single"]
-    assert "B" not in singles and len(set(singles)) == len(singles)
+    assert len(set(singles)) == len(singles)  # letters course-wide: tests/test_answer_cues.py
     sys.path.insert(0, str(REPO / "tools"))
     from assignment_content import ASSIGNMENTS
 

@@ -365,10 +365,10 @@ ASSIGNMENTS = {
         dict(id="choice_7", kind="single", points=1, concepts=["dropout"],
              prompt="Which statement about Swift and Greenberg's (2012) meta-analysis of **dropout** from psychotherapy is accurate?",
              options={"A": "About half of all clients dropped out, in every setting studied, so dropout is best seen as a normal way for counseling to end.",
-                      "B": "Dropout was rare with experienced therapists, so a trainee's client who drops out shows that the trainee lacked the necessary skills.",
+                      "B": "On average about one client in five dropped out, and dropout was more common with younger clients and with trainee clinicians.",
                       "C": "Dropout was unrelated to the client's age or the clinician's experience, so it cannot be anticipated and is not worth discussing.",
-                      "D": "On average about one client in five dropped out, and dropout was more common with younger clients and with trainee clinicians."},
-             answer="D"),
+                      "D": "Dropout was rare with experienced therapists, so a trainee's client who drops out shows that the trainee lacked the necessary skills."},
+             answer="B"),
     ]),
 "m6_capstone": dict(
     module="capstone", number=6, title="Capstone: one relationship from first session to last",
