@@ -43,17 +43,29 @@ def _validate(path: str) -> tuple[dict, str]:
     return results, v.stream.getvalue()
 
 
-FILLED = {"answer_1": "Jordan can answer warmly: the hour belongs to Priya, and a friendship would change that. " * 3,
-          "choice_2": "B", "multi_3": "A, B, C",
-          "match_4": {"a": "transference", "b": "countertransference", "c": "boundary crossing",
-                      "d": "boundary violation"}}
+def _filled() -> dict:
+    """Every m1 answer filled in (from the answer key, so the test follows the assignment's items)."""
+    from course.grading.items import load_items
+
+    out = {"answer_1": "Jordan can answer warmly: the hour belongs to Priya, and a friendship would change that. " * 3}
+    for it in load_items("m1_frame")["items"]:
+        if it["kind"] in ("single", "multiple", "ordering"):
+            a = it["answer"]
+            out[it["id"]] = a if isinstance(a, str) else ", ".join(a)
+        elif it["kind"] == "matching":
+            out[it["id"]] = dict(it["answer"])
+    return out
+
+
+FILLED = _filled()
+N_ITEMS = len(FILLED)
 
 
 def test_blank_notebook_does_not_pass_and_says_what_is_missing(grading_kit, released, tmp_path):
     results, printed = _validate(_student_copy(grading_kit, released, tmp_path, {}))
     assert "Success" not in printed
     errors = [f["raw_error"] for f in results.get("failed", [])]
-    assert len(errors) == 4, results
+    assert len(errors) == N_ITEMS, results  # one plain message per unanswered question
     assert any("Question 1: still blank" in e for e in errors), errors
     assert any("Question 2: no answer yet" in e for e in errors), errors
     assert not any("Traceback" in e or "Error" in e for e in errors), errors
