@@ -36,7 +36,7 @@ A = "m1_frame"
 HONEST = ["honest-strong", "honest-partial"]
 PARTIAL = {"answer_1": ("Jordan could thank Priya and say kindly that they cannot meet for lunch. Counseling is a "
                         "professional relationship and a friendship would mix two roles."),
-           "choice_2": "B", "multi_3": "A, B, D",
+           "choice_2": "A", "multi_3": "A, B, D",
            "match_4": {"a": "transference", "b": "boundary violation", "c": "", "d": "boundary violation"}}
 
 
@@ -235,6 +235,16 @@ def test_feedback_holds_only_feedback_pages_and_no_secret(attacked, grading_kit,
     assert "answer: B" not in html and "instructor material" not in html
 
 
+def _items():
+    from course.grading.items import load_items
+
+    return [it for it in load_items(A)["items"] if it["id"] != "answer_1"]
+
+
+def _key_of(item_id: str):
+    return next(it["answer"] for it in _items() if it["id"] == item_id)
+
+
 def test_leak_scan_finds_the_answer_key_however_it_is_encoded(attacked, tmp_path):
     from course.grading.release_check import build_needles, scan_files
 
@@ -243,14 +253,14 @@ def test_leak_scan_finds_the_answer_key_however_it_is_encoded(attacked, tmp_path
     needles = build_needles(root, A, feedback=True)
     forms = {"plain.html": key, "b64.html": base64.b64encode(key.encode()).decode(),
              "hex.txt": key.encode().hex(), "rot13.html": codecs.encode(key, "rot13"),
-             "url.bin": quote(key), "json.txt": json.dumps({"answer": "B"})}
+             "url.bin": quote(key), "json.txt": json.dumps({"answer": _key_of("choice_2")})}
     for name, text in forms.items():
         (tmp_path / name).write_text(f"<p>feedback</p>\n{text}\n")
     leaks = scan_files(sorted(tmp_path.iterdir()), needles, tmp_path, decode=True)
     assert {leak.file for leak in leaks} == set(forms)
     assert {leak.needle.kind for leak in leaks} == {"answer key"}
     # a student's own right answers are no leak
-    (tmp_path / "honest.html").write_text('choice_2 = "B"\nmatch_4 = {"a": "transference"}\nmulti_3 = "A, B, C"')
+    (tmp_path / "honest.html").write_text(f'choice_2 = "{_key_of("choice_2")}"\nmatch_4 = {{"a": "boundary crossing"}}\nmulti_3 = "A, B, C"')
     assert not scan_files([tmp_path / "honest.html"], needles, tmp_path, decode=True)
 
 
@@ -276,7 +286,7 @@ def test_no_script_in_autograded_notebook_or_feedback(attacked, grading_kit, cap
 def test_grade_true_on_an_answer_cell_is_graded_and_flagged(attacked, grading_kit):
     r = _common(attacked, grading_kit, "grade-true")
     g = grading_kit.grades(attacked["course"], A, "grade-true")
-    assert set(g) == {"answer_1-check", "choice_2-check", "multi_3-check", "match_4-check"}
+    assert set(g) == {f"{it['id']}-check" for it in _items()} | {"answer_1-check"}
     assert g["choice_2-check"]["max_score"] == 1.0 and g["choice_2-check"]["score"] == 1.0
     assert any("grading settings of cell choice_2" in x for x in r.reasons)
 
