@@ -42,6 +42,7 @@ c.OverwriteCells.add_missing_cells = True
 # nbgrader's OverwriteCells aborts a student's grading when a grade cell AND its neighbour were
 # deleted, or when a cell's grade_id was edited; RestoreCells (a subclass) handles both.
 c.Autograde.sanitize_preprocessors = [
+    "course.grading.pipeline.NoteSubmittedContent",   # what the notebook carried: a review reason
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",

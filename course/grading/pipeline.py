@@ -381,6 +381,50 @@ def _edited_cells(resources) -> list[str]:
     return _EDITED.setdefault(_nb_key(resources), [])
 
 
+_CARRIED: dict[tuple, list[str]] = {}  # what a submission brought besides its answers, per notebook
+_ACTIVE = re.compile(r"<\s*script|\son[a-z]+\s*=|javascript\s*:|<\s*iframe|<\s*object|<\s*embed", re.I)
+OUTPUT_NOTE_BYTES = 100_000
+
+
+class NoteSubmittedContent(NbGraderPreprocessor):
+    """First sanitize step, before ClearOutput: note what the submission carried besides its answers
+    (cell outputs, script or event handlers in text cells or outputs). Nothing is kept or run; the
+    notes become review reasons, so a grader learns that the notebook tried something."""
+
+    def preprocess(self, nb, resources):
+        import json as _json
+
+        notes = []
+        carried = 0
+        active = []
+        for i, cell in enumerate(nb.cells):
+            outs = cell.get("outputs") or []
+            if outs:
+                text = _json.dumps(outs)
+                carried += len(text)
+                if _ACTIVE.search(text) or "application/javascript" in text:
+                    active.append(i + 1)
+            if cell.get("cell_type") in ("markdown", "raw"):
+                src = cell.source if isinstance(cell.source, str) else "".join(cell.source)
+                if _ACTIVE.search(src):
+                    active.append(i + 1)
+        if carried > OUTPUT_NOTE_BYTES:
+            notes.append(f"Submission: the notebook arrived carrying {carried // 1000:,} kB of cell outputs; "
+                         "they were cleared before grading and never shown.")
+        if active:
+            cells = ", ".join(map(str, sorted(set(active))[:5]))
+            notes.append(f"Submission: cell {cells} held script, event handlers or javascript: links; they were "
+                         "removed from the notebook graders and the student see.")
+        if notes:
+            _CARRIED[_nb_key(resources)] = notes
+        else:
+            _CARRIED.pop(_nb_key(resources), None)
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):  # pragma: no cover - preprocess does the work
+        return cell, resources
+
+
 class RestoreCells(OverwriteCells):
     """nbgrader's OverwriteCells, made safe for any submission.
 
@@ -607,7 +651,7 @@ def _student_markdown_words(nb) -> int:
 
 def submission_notes(nb, resources, config, key) -> list[str]:
     """Reasons for a person that concern the whole submission, not one answer."""
-    notes = []
+    notes = list(_CARRIED.pop(_nb_key(resources), None) or [])
     course = resources.get("course") or {}
     for edited in _EDITED.pop(_nb_key(resources), None) or []:
         notes.append(f"Submission: the grading settings of cell {edited} were edited in the notebook; "
