@@ -75,6 +75,18 @@ def last_run_source(name: str, history: list[str] | None = None) -> str | None:
     return None
 
 
+def assigned_value(stmt: ast.stmt, name: str) -> ast.expr | None:
+    """The value of `name = ...` (or `name: T = ...`) if `stmt` is that plain assignment, else None.
+    The grader (course.grading.pipeline) reads answers with the same rule."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+            and stmt.targets[0].id == name:
+        return stmt.value
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
+            and stmt.target.id == name and stmt.value is not None:
+        return stmt.value
+    return None
+
+
 def _binds(node: ast.AST, name: str) -> bool:
     """Mirror of the grader's rule: does `node` set or delete `name` other than by a literal?"""
     for sub in ast.walk(node):
@@ -104,13 +116,7 @@ def read_answer(name: str, source: str | None) -> Reading:
         return Reading(name, "broken", line=getattr(exc, "lineno", None))
     status, value = "missing", None
     for stmt in tree.body:
-        target = None
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                and stmt.targets[0].id == name:
-            target = stmt.value
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
-                and stmt.target.id == name and stmt.value is not None:
-            target = stmt.value
+        target = assigned_value(stmt, name)
         if target is not None:
             try:
                 value, status = ast.literal_eval(target), "ok"

@@ -44,34 +44,8 @@ ALL_FLOOR = 0.8
 PARTIAL_FLOOR = 0.6        # once length is partialled out
 
 
-def ranks(xs: list[float]) -> list[float]:
-    """Average ranks (1-based), ties share the mean rank."""
-    order = sorted(range(len(xs)), key=lambda i: xs[i])
-    r = [0.0] * len(xs)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and xs[order[j + 1]] == xs[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            r[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return r
-
-
-def pearson(x: list[float], y: list[float]) -> float:
-    n = len(x)
-    mx, my = sum(x) / n, sum(y) / n
-    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    sxx = sum((a - mx) ** 2 for a in x)
-    syy = sum((b - my) ** 2 for b in y)
-    if sxx == 0 or syy == 0:
-        return 0.0
-    return sxy / math.sqrt(sxx * syy)
-
-
-def spearman(x, y) -> float:
-    return pearson(ranks(x), ranks(y))
+# one implementation of the statistics, shared with `python -m course.rubric_eval`
+ranks, pearson, spearman = rubric_eval.ranks, rubric_eval.pearson, rubric_eval.spearman
 
 
 def partial_spearman(x, y, z) -> float:

@@ -47,6 +47,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 
 from course.grading import items as itemlib
+from course.selfcheck import assigned_value  # the one rule for reading an answer, shared with the self-check
 
 REVIEW_FILE = ".course-review.json"
 CHECK_SUFFIX = itemlib.CHECK_SUFFIX
@@ -119,13 +120,7 @@ def extract_answer(nb: NotebookNode, name: str) -> Extracted:
             continue
         other_code = False
         for stmt in tree.body:
-            simple = None
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
-                    and stmt.targets[0].id == name:
-                simple = stmt.value
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) \
-                    and stmt.target.id == name and stmt.value is not None:
-                simple = stmt.value
+            simple = assigned_value(stmt, name)
             if simple is not None:
                 out.cell_index = idx
                 try:
