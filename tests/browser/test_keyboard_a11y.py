@@ -57,6 +57,13 @@ def _button(name: str, where: str):
     return lambda a: a["tag"] == "BUTTON" and a["text"] == name and a["where"] == where
 
 
+def settle_in_choices(page) -> None:
+    """After Continue, Go back or Start again the player moves focus to its choices by a message from
+    the kernel; wait for it to land, or a Tab pressed meanwhile is overtaken by that late focus."""
+    page.wait_for_function("""() => { const e = document.activeElement;
+        return !!e && e.type === 'radio' && !!e.closest('.vignette-player'); }""", timeout=15000)
+
+
 def _unnamed_controls(region) -> list[str]:
     """Lines of the accessibility snapshot that are controls without a name."""
     snap = region.aria_snapshot()
@@ -96,11 +103,13 @@ def test_a_whole_vignette_and_a_self_check_by_keyboard_alone(page, lab, open_not
     expect(continue_).to_have_attribute("title", re.compile(r"^Mixed response"))
     page.keyboard.press("Enter")
     expect(player.locator(".vignette-transcript")).to_contain_text("Okay.")
+    settle_in_choices(page)                         # focus followed to the next scene's choices
 
     # go back a step with the keyboard, then take the helpful path to its ending
     tab_to(page, _button("Go back a step", "player"))
     page.keyboard.press("Enter")
     expect(player.locator(".vignette-transcript")).to_contain_text("Do you like me?")
+    settle_in_choices(page)
     tab_to(page, _radio("“What makes you ask?”"), back=True)
     page.keyboard.press("Space")
     expect(player.get_by_label("“What makes you ask?”")).to_be_checked()
@@ -115,6 +124,7 @@ def test_a_whole_vignette_and_a_self_check_by_keyboard_alone(page, lab, open_not
     expect(player.get_by_role("button", name="Start again")).to_be_focused()
     page.keyboard.press("Enter")                    # restart at the ending
     expect(player.locator(".vignette-transcript")).to_contain_text("Do you like me?")
+    settle_in_choices(page)
     expect(player.get_by_role("button", name="Say this")).to_be_visible()
     page.screenshot(path=str(artifacts / "keyboard_vignette.png"))
 
