@@ -2,6 +2,7 @@
 
     play("transference/are-you-tired-of-me")                     # solo study
     play("termination/the-coffee-invitation", mode="discussion")  # seminar: vote, reveal, discuss
+    play("termination/the-coffee-invitation", mode="projector")   # the same, for a projector
 
 Order carries no information. Authors write choices in whatever order is convenient; the player
 shows them shuffled, so the helpful response is not always first. In solo mode the order is drawn
@@ -35,7 +36,7 @@ from course.errors import CourseError
 from course.recorder import record
 from course.scenes import Choice, Scene, Vignette, Walk, load_vignette
 
-MODES = ("solo", "discussion")
+MODES = ("solo", "discussion", "projector")
 
 QUALITY_STYLE = {
     # quality: (symbol, label, text colour, background, border)
@@ -76,14 +77,21 @@ def play(ref: str, mode: str = "solo", *, session: str | None = None,
     mode="discussion": a seminar view with every choice lettered for a vote and a reveal of
     every consequence side by side. The order is the same for everyone in the room who plays
     the vignette with the same `session` (default: today's date).
+    mode="projector": discussion mode for the front of the room (course.projector): large type,
+    full width, clicker keys, vote counts, a staged reveal, the class's path on the map.
     `seed` fixes the order outright (for tests and printed handouts).
     """
     wanted = mode.strip().lower() if isinstance(mode, str) else mode
     if wanted not in MODES:
         raise CourseError(f"There is no player mode called {mode!r}.",
-                          hint='Use mode="solo" (the default) or mode="discussion", in quotes.')
+                          hint='Use mode="solo" (the default), mode="discussion" or mode="projector", in quotes.')
     mode = wanted
     vignette = load_vignette(ref)
+    if mode == "projector":
+        from course.projector import ProjectorView, install_keys
+
+        install_keys()
+        return ProjectorView(vignette, session=session, seed=seed)
     return VignettePlayer(vignette, mode=mode, session=session, seed=seed)
 
 
