@@ -124,12 +124,12 @@ def shuffled_order(seed: str, scene_id: str, n: int) -> list[int]:
     return order
 
 
-def map_html(vignette: Vignette, path: list[str] | None = None, width: str = "100%") -> str:
+def map_html(vignette: Vignette, path: list[str] | None = None, width: str = "100%", font: float | None = None) -> str:
     """The vignette's branch map as an HTML figure (a PNG with the map in words), with `path`
     (scene ids, in order) drawn in."""
-    from course.figures.vignette_map import vignette_map
+    from course.figures.vignette_map import FONT, vignette_map
 
-    fig = vignette_map(vignette, path=path)
+    fig = vignette_map(vignette, path=path, font=font or FONT)
     out = fig._repr_html_() or ""
     return out.replace("max-width:100%", f"max-width:100%;width:{width}")
 

@@ -34,6 +34,7 @@ import ipywidgets as widgets
 
 from course import votes
 from course.codes import cite, concept_label
+from course.figures.vignette_map import PROJECTOR_FONT
 from course.lens import order_codes
 from course.player import LETTERS, QUALITY_STYLE, _panel, map_html, order_seed, quality_badge, shuffled_order
 from course.recorder import record
@@ -61,7 +62,7 @@ _CSS = """<style>
 .vignette-projector ol.pv-options { list-style: none; padding: 0; margin: .3em 0; }
 .vignette-projector ol.pv-options li { display: grid; grid-template-columns: 1.6em 1fr auto; gap: .5em;
   align-items: baseline; padding: .25em .4em; border-bottom: 1px solid #d1d5db; }
-.vignette-projector .pv-count { font-weight: 700; min-width: 4.5em; text-align: right; white-space: nowrap; }
+.vignette-projector .pv-tally { font-weight: 700; min-width: 4.5em; text-align: right; white-space: nowrap; }
 .vignette-projector .pv-room { background: #eff6ff; outline: 3px solid #1d4ed8; border-radius: 6px; }
 .vignette-projector .pv-earlier { font-size: .8em; }
 .vignette-projector .jupyter-button, .vignette-projector .widget-button {
@@ -103,7 +104,7 @@ KEYS_JS = """
     ev.preventDefault();
     ev.stopPropagation();
     ev.stopImmediatePropagation();
-    var button = root.querySelector('.pv-' + action + ' , button.pv-' + action);
+    var button = root.querySelector("button.pv-" + action);
     if (button && !button.disabled) { button.click(); }
   }, true);
 })();
@@ -288,6 +289,7 @@ class ProjectorView(widgets.VBox):
         self.typed = []
         for pos in range(len(self.scene.choices)):
             box = widgets.BoundedIntText(value=int(typed.get(LETTERS[pos], 0)), min=0, max=999, description=LETTERS[pos],
+                                         continuous_update=True,
                                          tooltip=f"Votes for {LETTERS[pos]} (hands, cards or a poll)",
                                          style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
             box.add_class("pv-typed")
@@ -429,7 +431,7 @@ class ProjectorView(widgets.VBox):
             bar = (f'{n} vote{"" if n == 1 else "s"}' if total else "")
             cls = ' class="pv-room"' if i == room and total else ""
             rows.append(f'<li{cls}><strong>{letter}.</strong><span>{_e(scene.choices[i].text)}</span>'
-                        f'<span class="pv-count">{bar}</span></li>')
+                        f'<span class="pv-tally">{bar}</span></li>')
         where = (" Students can vote from their own screens (notebooks/vote.ipynb), anonymously."
                  if self.folder is not None else "")
         head = (f"<strong>What would you say? Vote A&ndash;{LETTERS[len(scene.choices) - 1]}.</strong>"
@@ -499,7 +501,7 @@ class ProjectorView(widgets.VBox):
             self.map_button.description = "Hide the map" if self.map_shown else "Show the map"
             body = [self.scene_view, self.ending_view]
             if self.map_shown:
-                self.map_view.value = map_html(self.vignette, w.path)
+                self.map_view.value = map_html(self.vignette, w.path, font=PROJECTOR_FONT)
                 body.append(self.map_view)
             for b in (self.reveal_button, self.follow_button, self.count_button):
                 b.layout.display = "none"

@@ -161,6 +161,19 @@ def vote(session: str | None = None, folder: Path | str | None = None):
     return _make_vote_widget(session_code(session), Path(folder) if folder else vote_dir())
 
 
+_CSS = """<style>
+.course-vote { font-size: 15px; max-width: 900px; }
+.course-vote .widget-html-content { white-space: normal; font-size: 15px; }
+.course-vote .vote-choice label, .course-vote .vote-choice .widget-label-basic {
+  white-space: normal !important; height: auto !important; line-height: 1.4; }
+.course-vote .vote-choice .widget-radio-box label { display: flex !important; align-items: flex-start; gap: 8px;
+  margin-bottom: 8px; }
+.course-vote .vote-choice .widget-radio-box input { float: none !important; order: -1; margin: 4px 0 0 1px !important;
+  flex-shrink: 0; }
+.course-vote .vote-choice { flex-direction: column; }
+</style>"""
+
+
 def _make_vote_widget(session: str, folder: Path | None):
     import html
 
@@ -171,7 +184,9 @@ def _make_vote_widget(session: str, folder: Path | None):
 
     box = widgets.VBox()
     box.add_class("course-vote")
+    style = widgets.HTML(_CSS)
     head = widgets.HTML()
+    head.add_class("vote-head")
     choices = widgets.RadioButtons(options=[], value=None, description="Your vote:",
                                    style={"description_width": "initial"}, layout=widgets.Layout(width="100%"))
     choices.add_class("vote-choice")
@@ -184,14 +199,14 @@ def _make_vote_widget(session: str, folder: Path | None):
     state: dict = {"q": None}
     box.session = session
     box.folder = folder
-    box.choices, box.send, box.refresh, box.status = choices, send, refresh, status
+    box.head, box.choices, box.send, box.refresh, box.status = head, choices, send, refresh, status
 
     def show(_b=None):
         status.value = ""
         if folder is None:
             head.value = ("<p>Votes from your own screen are not set up on this server, so your leader will "
                           "count hands or cards instead.</p>")
-            box.children = [head]
+            box.children = [style, head]
             return
         q = current_question(folder, session)
         if q is None:
@@ -199,20 +214,20 @@ def _make_vote_widget(session: str, folder: Path | None):
                           "When your leader opens one, press the button.</p>")
             choices.options = []
             state["q"] = None
-            box.children = [head, refresh]
+            box.children = [style, head, refresh]
             return
         if not q["scene"]:
             head.value = ("<p>Voting on this scene has closed: the leader is showing the consequences. "
                           "Press the button when the next scene is open.</p>")
             state["q"] = None
-            box.children = [head, refresh]
+            box.children = [style, head, refresh]
             return
         try:
             v = load_vignette(q["vignette"])
             scene = v.scenes[q["scene"]]
         except Exception:
             head.value = "<p>This question cannot be shown here; vote by hand.</p>"
-            box.children = [head, refresh]
+            box.children = [style, head, refresh]
             return
         order = shuffled_order(order_seed(v, "discussion", session), scene.id, len(scene.choices))
         state["q"] = q
@@ -220,7 +235,7 @@ def _make_vote_widget(session: str, folder: Path | None):
                       "the projector shows only how many chose each letter.</p>")
         choices.options = [(f"{SHOWN[pos]}. {scene.choices[i].text}", SHOWN[pos]) for pos, i in enumerate(order)]
         choices.value = None
-        box.children = [head, choices, send, refresh, status]
+        box.children = [style, head, choices, send, refresh, status]
 
     def on_send(_b=None):
         q = state["q"]

@@ -179,13 +179,13 @@ def test_the_projector_counts_votes_from_the_folder_and_the_ballot_follows_its_q
     ballot.send.click()
     assert "moved on" in ballot.status.value
     ballot.refresh.click()
-    assert "closed" in ballot.children[0].value
+    assert "closed" in ballot.head.value
     assert p.counts()["A"] == 1 and p.counts()["B"] == 0
 
 
 def test_the_ballot_without_a_vote_folder_says_hands_are_counted():
     ballot = votes.vote(session=SESSION)
-    assert "count hands" in ballot.children[0].value
+    assert "count hands" in ballot.head.value
 
 
 def test_projector_text_is_escaped(rec, tmp_path):

@@ -36,6 +36,7 @@ ENDING_MARK = {"helpful": "✓", "mixed": "◐", "harmful": "✗"}
 PATH_COLOUR = "#1d4ed8"
 QUOTES = "“”\"' "
 FONT = 13          # points; at dpi 100 a 13 pt label is 18 px in the PNG
+PROJECTOR_FONT = 15
 
 
 class MapFigure(Figure):
@@ -185,9 +186,10 @@ def layout(v: Vignette) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def vignette_map(ref, ax=None, path: list[str] | None = None) -> Figure:
+def vignette_map(ref, ax=None, path: list[str] | None = None, font: float = FONT) -> Figure:
     """Draw the scenes and choices of a vignette (and `path`, the scene ids of a way through it,
-    if given); returns the matplotlib Figure."""
+    if given); returns the matplotlib Figure. `font`: the labels' size in points (the projector
+    view uses PROJECTOR_FONT)."""
     v = ref if isinstance(ref, Vignette) else load_vignette(ref)
     pos = layout(v)
     names = scene_names(v)
@@ -196,7 +198,8 @@ def vignette_map(ref, ax=None, path: list[str] | None = None) -> Figure:
     ncols = int(max(x for x, _ in pos.values())) + 1
     nrows = max(sum(1 for p in pos.values() if p[0] == c) for c in range(ncols))
     if ax is None:
-        fig = MapFigure(figsize=(max(8.0, 3.3 * ncols + 0.6), max(4.5, 1.55 * nrows + 2.2)), dpi=100)
+        grow = 1.0 + 0.25 * (font / FONT - 1.0)   # bigger type on a slightly bigger canvas: the type gains
+        fig = MapFigure(figsize=(max(8.0, (3.3 * ncols + 0.6) * grow), max(4.5, (1.55 * nrows + 2.2) * grow)), dpi=100)
         fig.vignette = v
         ax = fig.add_subplot()
     else:
@@ -223,7 +226,7 @@ def vignette_map(ref, ax=None, path: list[str] | None = None) -> Figure:
             bbox = dict(boxstyle="square,pad=0.45", facecolor="white",
                         edgecolor=PATH_COLOUR if visited else "#111827",
                         linewidth=4 if visited else (2.4 if sid in v.starts else 1.2))
-        boxes[sid] = ax.text(x, y, text, ha="center", va="center", fontsize=FONT, zorder=3, bbox=bbox,
+        boxes[sid] = ax.text(x, y, text, ha="center", va="center", fontsize=font, zorder=3, bbox=bbox,
                              color="#111827", linespacing=1.15)
     ax.set_xlim(-0.6, ncols - 0.4)
     ax.set_ylim(-nrows / 2 - 0.2, nrows / 2 + 0.2)
@@ -259,14 +262,14 @@ def vignette_map(ref, ax=None, path: list[str] | None = None) -> Figure:
             mx, my = ax.transData.inverted().transform(mid)
             if (src, target) in on_path and k == 0:   # the step number, once per step
                 steps = [n + 1 for n, pair in enumerate(zip(path, path[1:])) if pair == (src, target)]
-                ax.text(mx, my, ",".join(str(n) for n in steps), fontsize=FONT - 1, ha="center", va="center",
+                ax.text(mx, my, ",".join(str(n) for n in steps), fontsize=font - 1, ha="center", va="center",
                         color="white", zorder=2.5, fontweight="bold",
                         bbox=dict(boxstyle="circle,pad=0.25", facecolor=PATH_COLOUR, edgecolor=PATH_COLOUR))
             elif c.when is not None:   # offered only on some paths
-                ax.text(mx, my, "*", fontsize=FONT, ha="center", va="center", color=colour, zorder=2,
+                ax.text(mx, my, "*", fontsize=font, ha="center", va="center", color=colour, zorder=2,
                         fontweight="bold")
             if c.routes:   # a conditional route says its condition on the arrow
-                ax.text(mx, my - 0.22, f"if {when.text}" if when else "otherwise", fontsize=FONT - 3, ha="center",
+                ax.text(mx, my - 0.22, f"if {when.text}" if when else "otherwise", fontsize=font - 3, ha="center",
                         va="top", color="#374151", zorder=2, style="italic")
 
     handles = [Line2D([], [], color=col, linestyle=ls, linewidth=2, label=lab) for col, ls, lab in EDGE_STYLE.values()]
@@ -276,8 +279,8 @@ def vignette_map(ref, ax=None, path: list[str] | None = None) -> Figure:
         handles.append(Line2D([], [], color=PATH_COLOUR, alpha=0.5, linewidth=8, label="the path taken (numbered steps)"))
     if v.is_conditional:
         handles.append(Line2D([], [], color="none", label="* offered only on some paths; 'if ...' = route set by earlier choices"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=FONT - 1,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=font - 1,
               frameon=False)
-    ax.set_title(f"{v.title} · {len(v.scenes)} scenes, each arrow a choice", fontsize=FONT + 2)
+    ax.set_title(f"{v.title} · {len(v.scenes)} scenes, each arrow a choice", fontsize=font + 2)
     fig.tight_layout()
     return fig
