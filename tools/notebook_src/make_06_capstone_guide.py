@@ -97,7 +97,9 @@ Tamsin, round two: the reaction, what it led her to do, where it comes from, and
   Beatriz). Physically change seats if the room allows.
 - **If something lands hard.** Caring for a parent and crying clients can touch personal material. Thank the
   student, keep the room's focus on the skill, and offer a private word afterward.
-- **Support contacts.** The table at the end of this guide; read it out before the role-play.
+- **Support contacts for this program** (fill in before the session, with the table at the end of this
+  guide): counseling center for students ____________________; program advisor or clinical coordinator
+  ____________________; out-of-hours line ____________________.
 """)
 
 md("""
