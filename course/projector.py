@@ -277,8 +277,9 @@ class ProjectorView(widgets.VBox):
         self._render()
 
     # ------------------------------------------------------------------ steps
-    def _enter_scene(self) -> None:
-        """A new scene is on screen: fresh count boxes, and (with a vote folder) the question opened."""
+    def _enter_scene(self, open_vote: bool = True) -> None:
+        """A new scene is on screen: fresh count boxes, and (with a vote folder) the question opened
+        (or, when the class comes back to a scene whose cards are shown, closed)."""
         self.map_shown = False
         self.message = ""
         if self.walk.is_ending:
@@ -301,9 +302,11 @@ class ProjectorView(widgets.VBox):
         self.mark.options = [("most votes", -1)] + [(LETTERS[p], i) for p, i in enumerate(self.order())]
         self.mark.value = -1 if marked is None else marked
         self.mark.observe(self._on_mark, names="value")
-        if self.folder is not None:
+        if self.folder is not None and open_vote:
             votes.open_question(self.folder, self.session, self.vignette.ref, sid, len(self.scene.choices))
             self._server_counts[sid] = votes.tally(self.folder, self.session, self.vignette.ref, sid)
+        elif self.folder is not None:
+            votes.open_question(self.folder, self.session, self.vignette.ref, "", 0)   # cards shown: closed
 
     def next(self) -> None:
         if self.walk.is_ending:
@@ -362,7 +365,7 @@ class ProjectorView(widgets.VBox):
                 return
             self._ending_recorded_for = None
             self._record("discussion.back", scene=scene, mode="projector")
-            self._enter_scene()
+            self._enter_scene(open_vote=False)
             self.stage = len(self.scene.choices)   # back where the class was before it moved on
         self.message = ""
         self._render()

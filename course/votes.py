@@ -208,6 +208,11 @@ def _make_vote_widget(session: str, folder: Path | None):
                           "count hands or cards instead.</p>")
             box.children = [style, head]
             return
+        if not folder.is_dir():
+            head.value = (f"<p>The vote folder ({html.escape(str(folder))}) is not there, so votes cannot be sent "
+                          "from this screen. Tell your leader; vote by hand meanwhile.</p>")
+            box.children = [style, head]
+            return
         q = current_question(folder, session)
         if q is None:
             head.value = (f"<p>No question is open yet for session <strong>{html.escape(session)}</strong>. "

@@ -197,3 +197,20 @@ def test_projector_text_is_escaped(rec, tmp_path):
     v = load_vignette(str(f))
     p = ProjectorView(v, session=SESSION)
     assert "<b>Reyes" not in p.header.value and "&lt;b&gt;Reyes" in p.header.value
+
+
+def test_going_back_to_a_revealed_scene_keeps_the_vote_closed(rec, tmp_path, monkeypatch):
+    monkeypatch.setenv(votes.ENV, str(tmp_path))
+    p = play(TIRED, mode="projector", session=SESSION)
+    assert votes.current_question(tmp_path, SESSION)["scene"] == "opening"
+    p.mark.value = p.order()[0]
+    p.follow()
+    assert votes.current_question(tmp_path, SESSION)["scene"] == p.walk.current
+    p.back()
+    assert p.walk.current == "opening" and p.stage == len(p.scene.choices)
+    assert votes.current_question(tmp_path, SESSION)["scene"] == ""   # the cards are shown: no voting
+
+
+def test_the_ballot_says_so_when_the_vote_folder_is_missing(tmp_path):
+    ballot = votes.vote(session=SESSION, folder=tmp_path / "not-there")
+    assert "is not there" in ballot.head.value and ballot.send not in ballot.children
