@@ -2,6 +2,7 @@
 
     play("transference/are-you-tired-of-me")                     # solo study
     play("termination/the-coffee-invitation", mode="discussion")  # seminar: vote, reveal, discuss
+    play("termination/the-coffee-invitation", mode="projector")   # the same, for a projector
 
 Order carries no information. Authors write choices in whatever order is convenient; the player
 shows them shuffled, so the helpful response is not always first. In solo mode the order is drawn
@@ -35,7 +36,7 @@ from course.errors import CourseError
 from course.recorder import record
 from course.scenes import Choice, Scene, Vignette, Walk, load_vignette
 
-MODES = ("solo", "discussion")
+MODES = ("solo", "discussion", "projector")
 
 QUALITY_STYLE = {
     # quality: (symbol, label, text colour, background, border)
@@ -76,14 +77,21 @@ def play(ref: str, mode: str = "solo", *, session: str | None = None,
     mode="discussion": a seminar view with every choice lettered for a vote and a reveal of
     every consequence side by side. The order is the same for everyone in the room who plays
     the vignette with the same `session` (default: today's date).
+    mode="projector": discussion mode for the front of the room (course.projector): large type,
+    full width, clicker keys, vote counts, a staged reveal, the class's path on the map.
     `seed` fixes the order outright (for tests and printed handouts).
     """
     wanted = mode.strip().lower() if isinstance(mode, str) else mode
     if wanted not in MODES:
         raise CourseError(f"There is no player mode called {mode!r}.",
-                          hint='Use mode="solo" (the default) or mode="discussion", in quotes.')
+                          hint='Use mode="solo" (the default), mode="discussion" or mode="projector", in quotes.')
     mode = wanted
     vignette = load_vignette(ref)
+    if mode == "projector":
+        from course.projector import ProjectorView, install_keys
+
+        install_keys()
+        return ProjectorView(vignette, session=session, seed=seed)
     return VignettePlayer(vignette, mode=mode, session=session, seed=seed)
 
 
@@ -114,6 +122,16 @@ def shuffled_order(seed: str, scene_id: str, n: int) -> list[int]:
     order = list(range(n))
     random.Random(f"{seed}|{scene_id}").shuffle(order)
     return order
+
+
+def map_html(vignette: Vignette, path: list[str] | None = None, width: str = "100%", font: float | None = None) -> str:
+    """The vignette's branch map as an HTML figure (a PNG with the map in words), with `path`
+    (scene ids, in order) drawn in."""
+    from course.figures.vignette_map import FONT, vignette_map
+
+    fig = vignette_map(vignette, path=path, font=font or FONT)
+    out = fig._repr_html_() or ""
+    return out.replace("max-width:100%", f"max-width:100%;width:{width}")
 
 
 def _panel(quality: str, inner: str, css: str = "") -> str:
@@ -176,12 +194,21 @@ class VignettePlayer(widgets.VBox):
         self.restart_button.add_class("vignette-restart")
         self.restart_button.on_click(self._on_restart)
         self.nav = widgets.HBox([self.back_button, self.restart_button])
+        # the branch map, offered once an ending is reached (before, it would show the way)
+        self.map_button = widgets.Button(description="Show the map", tooltip="Every branch of this vignette, "
+                                         "with the path you took drawn in", layout=widgets.Layout(width="auto"))
+        self.map_button.add_class("vignette-map-button")
+        self.map_button.on_click(self._on_map)
+        self.map_view = widgets.HTML()
+        self.map_view.add_class("vignette-map-view")
+        self.map_shown = False
 
         # discussion mode
         self.options = widgets.HTML()
         self.options.add_class("vignette-options")
         self.reveal = widgets.Button(description="Reveal consequences", button_style="info",
-                                     tooltip="Show every choice's consequence side by side")
+                                     tooltip="Show every choice's consequence side by side",
+                                     layout=widgets.Layout(width="auto"))  # the label, whole
         self.reveal.add_class("vignette-reveal")
         self.reveal.on_click(self._on_reveal)
         self.consequences = widgets.GridBox(layout=widgets.Layout(
@@ -194,6 +221,10 @@ class VignettePlayer(widgets.VBox):
 
     # ------------------------------------------------------------------ recording
     def _record(self, kind: str, **data) -> None:
+        if self.mode != "solo":
+            # a seminar run is the class's path, not the leader's own study: recorded under
+            # discussion.* kinds, which course.progress does not count
+            kind = "discussion." + kind.split(".", 1)[1]
         record(kind, self.vignette.module, self.vignette.id, vignette=self.vignette.ref, **data)
 
     def _record_step(self, scene: Scene, index: int, choice: Choice) -> None:
@@ -245,8 +276,9 @@ class VignettePlayer(widgets.VBox):
         return "You (counselor)"
 
     def _transcript_html(self, scene: Scene) -> str:
-        out = [f'<div class="vp-muted">Scene {len(self.walk.path) if not self.pending else len(self.walk.path) - 1}'
-               f" &middot; {_e(scene.id)}</div>"]
+        # the number only: scene ids are the author's names for branches ("dropout") and would
+        # tell the room where a choice leads
+        out = [f'<div class="vp-muted">Scene {len(self.walk.path) if not self.pending else len(self.walk.path) - 1}</div>']
         for line in scene.lines:
             if line.speaker == "narrator":
                 out.append(f'<p class="vp-line vp-narration"><em>{_e(line.text)}</em></p>')
@@ -285,13 +317,14 @@ class VignettePlayer(widgets.VBox):
             f'<h4 style="margin:2px 0">Ending: {quality_badge(end.outcome, "outcome")}</h4>'
             f'<p>{_e(end.summary)}</p>'
             f"<strong>The path you took</strong><ol>{steps}</ol>"
-            f'<div class="vp-muted">Scenes: {" &rarr; ".join(_e(s) for s in w.path)}</div>'
+            f'<div class="vp-muted">{len(w.path)} scenes from the start to this ending.</div>'
             f"<strong>Concepts you met</strong><ul>{concepts}</ul>"
             + (f"<strong>Ethics codes cited</strong><ul>{codes}</ul>" if codes else
                "<p><strong>Ethics codes cited:</strong> none on this path.</p>")
             + f'<div class="vp-box" style="background:#fff;border:1px solid #9ca3af"><strong>For reflection:</strong> '
               f"{_e(end.reflection)}</div>"
-            '<p class="vp-muted">Go back a step or start again to explore another branch.</p>'
+            '<p class="vp-muted">Go back a step or start again to explore another branch, '
+            'or show the map to see every branch and the path you took.</p>'
         )
         return f'<div role="status" aria-live="polite">{_panel(end.outcome, body)}</div>'
 
@@ -318,7 +351,7 @@ class VignettePlayer(widgets.VBox):
             self.transcript.value = self._transcript_html(w.scene)
             self.inner.value = self._inner_html(w.scene)
             self.ending.value = self._ending_html()
-            body = [self.transcript, self.inner, self.ending]
+            body = [self.transcript, self.inner, self.ending, *self._map_widgets()]
         else:
             self.transcript.value = self._transcript_html(w.scene)
             self.inner.value = self._inner_html(w.scene)
@@ -345,7 +378,7 @@ class VignettePlayer(widgets.VBox):
         if w.is_ending:
             self.ending.value = self._ending_html()
             self._record_ending_once()
-            body = [self.transcript, self.inner, self.ending]
+            body = [self.transcript, self.inner, self.ending, *self._map_widgets()]
         else:
             items = "".join(f'<li style="margin:6px 0"><strong>{LETTERS[pos]}.</strong> {_e(w.scene.choices[i].text)}</li>'
                             for pos, i in enumerate(self.order(w.scene)))
@@ -365,14 +398,16 @@ class VignettePlayer(widgets.VBox):
             c = scene.choices[i]
             letter = LETTERS[pos]
             nxt = self.vignette.scenes[c.next]
-            where = f"an ending ({nxt.ending.outcome})" if nxt.is_ending else f"scene {c.next}"
+            where = f"an ending ({nxt.ending.outcome})" if nxt.is_ending else "another scene"
             html_ = widgets.HTML(_panel(c.quality, (
                 f"<strong>{letter}.</strong> {quality_badge(c.quality)}"
+                f'<p class="vp-card-choice" style="margin:6px 0"><em>{_e(c.text)}</em></p>'
                 f'<p style="margin:6px 0">{_e(c.feedback)}</p>'
                 f'<div class="vp-muted">Concepts: {_e(", ".join(concept_label(t) for t in c.concepts))}'
                 + (f'<br>Codes: {_e("; ".join(cite(x) for x in order_codes(c.codes)))}' if c.codes else "")
                 + f'<br>Leads to {_e(where)}</div>')))
-            btn = widgets.Button(description=f"Follow {letter}", tooltip=f"Continue the scene with choice {letter}")
+            btn = widgets.Button(description=f"Follow {letter}", tooltip=f"Continue the scene with choice {letter}",
+                                 layout=widgets.Layout(width="auto"))
             btn.add_class("vignette-follow")
             # bound to this scene: a second click that arrives after the class has moved on
             # (a double click) must not follow choice i of the next scene too
@@ -383,7 +418,20 @@ class VignettePlayer(widgets.VBox):
             cards.append(card)
         self.consequences.children = cards
 
+    def _map_widgets(self) -> list:
+        self.map_button.description = "Hide the map" if self.map_shown else "Show the map"
+        if self.map_shown:
+            self.map_view.value = map_html(self.vignette, self.walk.path)
+            return [self.map_button, self.map_view]
+        return [self.map_button]
+
     # ------------------------------------------------------------------ actions
+    def _on_map(self, _button=None) -> None:
+        if not self.walk.is_ending:
+            return  # the map is for after an ending
+        self.map_shown = not self.map_shown
+        self._render()
+
     def _on_say(self, _button=None) -> None:
         index = self.choices.value
         if self.pending is not None or self.walk.is_ending:
@@ -417,6 +465,7 @@ class VignettePlayer(widgets.VBox):
             return
         self.pending = None
         self.revealed = False
+        self.map_shown = False
         self._ending_recorded_for = None
         self._record("vignette.back", scene=scene)
         self._render()
@@ -428,6 +477,7 @@ class VignettePlayer(widgets.VBox):
         self.walk.restart()
         self.pending = None
         self.revealed = False
+        self.map_shown = False
         self._ending_recorded_for = None
         self._record("vignette.restart")
         self._render()

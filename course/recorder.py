@@ -20,6 +20,9 @@ Event kinds (the `kind` field) and the `data` each carries:
                         "ending", "outcome"}   (an episode of a case reached an ending)
     case.note          {"case", "episode", "vignette", "note", "question"}  (the learner's progress
                         note and question for supervision after an episode)
+    discussion.start, discussion.step, discussion.back, discussion.restart, discussion.ending
+                       the same data as the vignette.* kinds, recorded by a seminar run
+                       (mode="discussion" or "projector"); never counted as progress
 Every event has `module` (e.g. "transference"), `item` (vignette or question id) and an
 ISO-8601 UTC timestamp `at`.
 """
@@ -41,6 +44,14 @@ EVENT_KINDS = frozenset(
         "module.complete",
         "case.state",
         "case.note",
+        # a seminar run (discussion or projector mode): the same data as vignette.*, kept apart
+        # so that leading a class never counts as the leader's own progress (course.progress
+        # counts only vignette.start, vignette.step and vignette.ending)
+        "discussion.start",
+        "discussion.step",
+        "discussion.back",
+        "discussion.restart",
+        "discussion.ending",
     }
 )
 

@@ -84,7 +84,7 @@ def test_discussion_double_click_on_follow_moves_one_scene_only(rec):
     button = p.follow_buttons[0]
     button.click()
     button.click()  # the second click of a double click reaches the kernel after the move
-    assert len(p.walk.path) == 2 and len(rec.of_kind("vignette.step")) == 1
+    assert len(p.walk.path) == 2 and len(rec.of_kind("discussion.step")) == 1
 
 
 def test_restart_at_the_start_records_nothing_and_restart_at_an_ending_starts_over(rec):
@@ -346,16 +346,19 @@ def test_export_holds_only_the_learners_own_records(store_dir, tmp_path):
 
 # ----------------------------------------------------------------- accessibility (no browser)
 def test_vignette_map_has_alt_text_and_the_whole_map_in_words():
-    from course.figures.vignette_map import vignette_map
+    import html
+
+    from course.figures.vignette_map import scene_names, vignette_map
 
     v = load_vignette(TIRED)
     page = vignette_map(TIRED)._repr_html_()
     assert re.search(r'<img [^>]*alt="Map of [^"]+: 10 scenes, 15 choices, 5 endings', page)
     assert "<details><summary>The map in words</summary>" in page  # keyboard operable, natively
+    names = scene_names(v)
     for sid, scene in v.scenes.items():
-        assert sid in page
+        assert html.escape(names[sid]) in page and f">{sid}" not in page   # human names, not scene ids
         for c in scene.choices:
-            assert f"{c.quality}, leads to {c.next}" in page   # quality in words, not only colour
+            assert f"({c.quality}) leads to {html.escape(names[c.next])}" in page   # quality in words, not only colour
 
 
 def test_every_feedback_panel_is_a_live_region_and_says_quality_in_words(rec):

@@ -174,7 +174,9 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
         assert f"{c.quality.capitalize()} response" in card
         assert c.feedback.split(",")[0].replace("'", "&#x27;") in card
         nxt = v.scenes[c.next]
-        assert (f"Leads to an ending ({nxt.ending.outcome})" if nxt.is_ending else f"Leads to scene {c.next}") in card
+        assert (f"Leads to an ending ({nxt.ending.outcome})" if nxt.is_ending else "Leads to another scene") in card
+        assert c.next not in card   # no internal scene ids on screen
+        assert c.text[:25].replace("'", "&#x27;") in card   # the card repeats the wording of the choice
         for code in c.codes:
             assert cite(code) in card
         for tag in c.concepts:
@@ -184,7 +186,9 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
     p.follow_buttons[order.index(i)].click()
     assert p.walk.current == opening.choices[i].next and not p.revealed and not shown(p, p.consequences)
     assert rec.events[0].data["mode"] == "discussion"
-    assert rec.of_kind("vignette.step")[0].data["choice"] == i
+    # a seminar run is the class's path: recorded apart, never as the leader's own progress
+    assert not [e for e in rec.events if e.kind.startswith("vignette.")]
+    assert rec.of_kind("discussion.step")[0].data["choice"] == i
     for _ in range(30):  # the class follows the harmful (else the last) choice to an ending
         if p.walk.is_ending:
             break
@@ -192,7 +196,49 @@ def test_discussion_mode_letters_choices_and_reveals_every_consequence(rec):
         choices = p.walk.scene.choices
         p.follow(next((j for j, c in enumerate(choices) if c.quality == "harmful"), len(choices) - 1))
     assert shown(p, p.ending) and "outcome" in p.ending.value
-    assert len(rec.of_kind("vignette.ending")) == 1
+    assert len(rec.of_kind("discussion.ending")) == 1
+    assert shown(p, p.map_button)   # the leader can show the map at the debrief
+    p.map_button.click()
+    assert shown(p, p.map_view) and "<img" in p.map_view.value
+
+
+def test_a_discussion_run_leaves_the_leaders_own_progress_unchanged(rec):
+    from course.progress import catalog, summarize
+
+    before = summarize(list(rec.events), catalog())
+    p = play(TIRED, mode="discussion")
+    while not p.walk.is_ending:
+        p.follow(idx(TIRED, p.walk.current, "helpful"))
+    after = summarize(list(rec.events), catalog())
+    assert len(rec.events) > 3 and after["totals"]["choices"] == before["totals"]["choices"] == 0
+    assert after["totals"]["vignettes_finished"] == 0 and after["totals"]["vignettes_started"] == 0
+    assert after["modules"] == before["modules"]
+
+
+def test_scene_headers_show_a_number_never_an_internal_id(rec):
+    p = play(TIRED)
+    p.choose(idx(TIRED, "opening", "harmful"))
+    p.continue_button.click()
+    assert "Scene 2" in p.transcript.value and p.walk.current not in p.transcript.value
+    d = play(TIRED, mode="discussion")
+    d.follow(idx(TIRED, "opening", "harmful"))
+    assert "Scene 2" in d.transcript.value and d.walk.current not in d.transcript.value
+
+
+def test_solo_offers_the_map_only_after_an_ending_with_the_path_drawn(rec):
+    p = play(TIRED)
+    assert not shown(p, p.map_button)
+    p.map_button.click()   # a stray click before the ending shows nothing
+    assert not p.map_shown
+    for scene in ("opening", "explore-the-fear", "next-session"):
+        p.choose(idx(TIRED, scene, "helpful"))
+        assert not shown(p, p.map_button)
+        p.continue_button.click()
+    assert p.walk.is_ending and shown(p, p.map_button)
+    p.map_button.click()
+    assert shown(p, p.map_view) and '<img src="data:image/png;base64,' in p.map_view.value
+    p.back_button.click()
+    assert not shown(p, p.map_view) and not shown(p, p.map_button)
 
 
 def test_invalid_refs_and_modes_raise_course_errors_with_guidance(rec):
@@ -287,5 +333,5 @@ def test_discussion_order_is_shared_by_the_room_for_a_session(rec):
     a.reveal.click()
     a.follow_buttons[0].click()
     assert a.walk.path[-1] == load_vignette(TIRED).scenes["opening"].choices[i].next
-    assert rec.of_kind("vignette.step")[-1].data["choice"] == i
+    assert rec.of_kind("discussion.step")[-1].data["choice"] == i
     assert a.letter(i, "opening") == "A"

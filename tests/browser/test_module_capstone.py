@@ -40,13 +40,13 @@ def test_capstone_early_choice_changes_a_later_episode_notes_and_summary_downloa
     first.scroll_into_view_if_needed()
 
     # Path 1: trainee status, the end date, recording and social media all explained at intake.
-    _say(first, "Take five minutes", "You kept the hour hers")
+    _say(first, "“A few things matter for you", "You kept the hour hers")
     _next(first)
-    _say(first, "Answer what she asked", "Specific facts")
+    _say(first, "“Only two people hear it: me", "Specific facts")
     _next(first)
-    _say(first, "Answer it as part of the frame", "You explained the boundary before any request")
+    _say(first, "“My professional page is on the", "You explained the boundary before any request")
     _next(first)
-    _say(first, "Summarize and agree on a start", "A summary in her own words")
+    _say(first, "“Here's what I heard: you carry", "A summary in her own words")
     _next(first, "See how it ends")
     expect(first.locator(".vignette-ending")).to_contain_text("Hala knows who she is working with")
 
@@ -59,9 +59,9 @@ def test_capstone_early_choice_changes_a_later_episode_notes_and_summary_downloa
     # Path 2: start episode 1 again and never say who you are or when you leave.
     first.scroll_into_view_if_needed()
     first.get_by_role("button", name="Start again").click()
-    _say(first, "Put her at ease first", "It sounds kind, but")
+    _say(first, "“I'm one of the counselors here", "It sounds kind, but")
     _next(first)
-    _say(first, "Reassure her fully", "the warmest-sounding answer")
+    _say(first, "“As long as you need. There's", "the warmest-sounding answer")
     _next(first, "See how it ends")
     expect(first.locator(".vignette-ending")).to_contain_text("You offered Hala what she most lacks")
 

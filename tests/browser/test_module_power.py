@@ -33,7 +33,7 @@ def test_power_reading_renders_and_the_novena_vignette_plays_to_an_ending(page, 
     player.get_by_role("button", name="Continue").click()
     _say(player, "give the invitation the care it deserves", "Neither a reflex yes nor a reflex no")
     player.get_by_role("button", name="Continue").click()
-    _say(player, "Start with Lorna: her grief", "This is what consultation is for")
+    _say(player, "Talk first about Lorna: her grief", "This is what consultation is for")
     player.get_by_role("button", name="Continue").click()
     _say(player, "Ask how she would like to introduce you", "The client decides what her family learns")
     player.get_by_role("button", name="See how it ends").click()

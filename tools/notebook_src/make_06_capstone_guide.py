@@ -97,9 +97,9 @@ Tamsin, round two: the reaction, what it led her to do, where it comes from, and
   Beatriz). Physically change seats if the room allows.
 - **If something lands hard.** Caring for a parent and crying clients can touch personal material. Thank the
   student, keep the room's focus on the skill, and offer a private word afterward.
-- **Support contacts for this program** (fill in before the session): counseling center for students
-  ____________________; program advisor or clinical coordinator ____________________; out-of-hours line
-  ____________________.
+- **Support contacts for this program** (fill in before the session, with the table at the end of this
+  guide): counseling center for students ____________________; program advisor or clinical coordinator
+  ____________________; out-of-hours line ____________________.
 """)
 
 md("""
@@ -108,6 +108,20 @@ md("""
 Discussion mode shows each scene with every choice lettered and keeps the feedback hidden until you press
 **Reveal consequences**; then each choice's feedback appears with a **Follow** button. The box above a
 later episode lists what it carries in from the episodes played on this computer.
+""")
+
+md("""
+### The projector view, votes and handouts
+
+The episodes below carry what earlier episodes set, so they run in discussion mode. To project an
+episode on its own (without what earlier episodes carried in), run, for example,
+`play("capstone/the-first-hour", mode="projector")` (after `from course import play`): large type,
+clicker keys (PageDown = next, PageUp = back, Enter = follow the room's choice), vote counts you type
+in (or students' anonymous votes from `notebooks/vote.ipynb` on a shared server), a staged reveal
+(the room's choice first, then the others one at a time) and, at the ending, the map with the
+class's path. Printable handouts for this module (case summaries, scenes and choices without
+feedback, triad line cards with an observer checklist, the discussion questions) and a facilitator
+copy with the feedback: run `course handouts capstone` in a terminal. See `docs/seminar-leaders.md`.
 """)
 
 md("""
@@ -183,6 +197,50 @@ md("""
   about students' own histories.
 - Case summaries are the students' own work, saved on their computers; collect them only if your program
   asks for them, and treat them as coursework, not as clinical records.
+""")
+
+md("""
+## Stepping out, and coming back
+
+Say this at the start of every session, not only when a content note applies:
+
+1. **Anyone may step out at any time, without explaining.** Agree a low-key signal (leaving is
+   enough) and where to go (a quiet room or the corridor). In a role-play, "pause" stops the round
+   for everyone.
+2. **One check-in, offered, not imposed.** After a few minutes a co-facilitator or the leader may
+   look in once and ask whether the student would like company or to be left alone. In a room
+   with no second adult, the leader checks in at the next break instead.
+3. **Coming back is easy.** Keep the current activity written on the board, so a returning student
+   can rejoin without asking what they missed; in a triad, the group re-reads the last line and
+   goes on. Do not draw attention to the return.
+4. **Afterwards.** Offer a brief private conversation after the session, and make sure everyone has
+   the support contacts below. Do not ask what prompted the step-out.
+""")
+
+md("""
+## De-roling (2 to 3 minutes, at the end of any triad, role-play or voiced vignette)
+
+A role can leave feelings attached to a character. Before the group moves on:
+
+1. Everyone who voiced a client, counselor or supervisor stands up or changes seats.
+2. Each says, aloud: "I am not (the character's name). I am (own name), and after this I am going to
+   (something ordinary)."
+3. The observer names one thing the counselor did well: a skill, not a verdict on the person.
+4. The leader closes the exercise explicitly ("The role-play is over") before the next activity.
+""")
+
+md("""
+## Support contacts (fill in before the first session)
+
+A parent's stroke far away, a crisis call, a client who was left before, and endings can stir things up. Put your program's contacts here and read them out at the start of the course:
+
+| What | Contact |
+|---|---|
+| Program or university counseling and wellness service | [name, phone, hours, how to book] |
+| After-hours crisis support | [local crisis line; in the United States, the 988 Suicide & Crisis Lifeline: call or text 988] |
+| Instructor or program coordinator, for a private conversation | [name, email, office hours] |
+| Accessibility or disability services | [name, contact] |
+| Reporting a concern about the seminar itself | [program's procedure] |
 """)
 
 nb = nbformat.v4.new_notebook(cells=cells)

@@ -1,0 +1,140 @@
+"""The projector view at 1920x1080 in JupyterLab, run with the keyboard alone, and a second page
+that casts an anonymous vote the projector counts (COURSE_VOTE_DIR set for the kernels)."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+
+from course.figures.vignette_map import PROJECTOR_FONT, vignette_map
+from course.player import LETTERS, order_seed, shuffled_order
+from course.scenes import load_vignette
+
+TIRED = "transference/are-you-tired-of-me"
+SESSION = "browser-room"
+
+
+def _notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(s[3:]) if s.startswith("md:") else nbformat.v4.new_code_cell(s)
+                for s in sources]
+    nb.metadata = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}}
+    nbformat.write(nb, str(path))
+
+
+def letters_for(v, scene_id: str) -> list[int]:
+    """Author indices in the order of the letters the room sees this session."""
+    return shuffled_order(order_seed(v, "discussion", SESSION), scene_id, len(v.scenes[scene_id].choices))
+
+
+def active_cell(page) -> int:
+    return page.evaluate("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]"
+                         ".findIndex(c => c.classList.contains('jp-mod-active'))")
+
+
+def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_notebook, run_all, artifacts, tmp_path):
+    from playwright.sync_api import expect
+
+    v = load_vignette(TIRED)
+    box = tmp_path / "votes"
+    box.mkdir()
+    env = f"import os\nos.environ['COURSE_VOTE_DIR'] = {str(box)!r}"
+    _notebook(lab.root / "projector_room.ipynb", "md:# Seminar", env,
+              f"from course import play\nplay({TIRED!r}, mode='projector', session={SESSION!r})",
+              "md:Notes after the projector")
+    student_nb = json.loads((lab.root / "vote.ipynb").read_text())
+    code = "".join(next(c for c in student_nb["cells"] if c["cell_type"] == "code")["source"])
+    _notebook(lab.root / "vote_student.ipynb", env, code.replace("vote()", f"vote(session={SESSION!r})"))
+
+    leader = _browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    student = _browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    leader.set_default_timeout(30_000)
+    student.set_default_timeout(30_000)
+    try:
+        open_notebook(leader, "projector_room.ipynb")
+        run_all(leader)
+        view = leader.locator(".vignette-projector").first
+        expect(view.locator(".pv-scene")).to_contain_text("Scene 1")
+        leader.wait_for_function("() => window.__courseProjectorKeys === true")   # the key script ran
+        # large type on a 1920 px screen, and the view spans the notebook's width
+        size = view.locator(".pv-scene p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        option_size = view.locator(".pv-options li").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        width = view.evaluate("e => e.getBoundingClientRect().width")
+        print(f"projector at 1920x1080: scene text {size:.1f} px, options {option_size:.1f} px, view {width:.0f} px wide")
+        assert size >= 24 and option_size >= 24 and width >= 1400
+        reveal = view.locator(".pv-reveal")
+        expect(reveal).to_have_text("Reveal consequences")
+        assert reveal.evaluate("b => b.scrollWidth <= b.clientWidth + 1")   # the label is not cut off
+        assert "opening" not in view.locator(".pv-scene").inner_text()
+
+        # a second browser session votes from its own screen
+        open_notebook(student, "vote_student.ipynb")
+        run_all(student)
+        ballot = student.locator(".course-vote")
+        opening = letters_for(v, "opening")
+        voted = LETTERS[1]
+        ballot.get_by_label(f"{voted}. {v.scenes['opening'].choices[opening[1]].text}").check()
+        ballot.get_by_role("button", name="Send my vote").click()
+        expect(ballot.locator(".vote-status")).to_contain_text("is in")
+        student.screenshot(path=str(artifacts / "vote_student.png"))
+
+        # the leader: keyboard only from here (focus is given, not clicked)
+        view.locator(".pv-scene").evaluate("e => { const r = e.closest('.vignette-projector');"
+                                           " r.setAttribute('tabindex', '0'); r.focus(); }")
+        # JupyterLab makes the cell that holds the focus the active one: the projector's (index 2)
+        leader.wait_for_function("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell')]"
+                                 ".findIndex(c => c.classList.contains('jp-mod-active')) === 2")
+        before = active_cell(leader)
+        leader.keyboard.press("v")
+        expect(view.locator(".pv-options-view")).to_contain_text("1 vote so far")
+        # hands in the room: three for A, typed in the count box
+        view.locator(".pv-typed input").first.focus()
+        leader.keyboard.press("Control+a")
+        leader.keyboard.type("3")
+        expect(view.locator(".pv-options-view")).to_contain_text("4 votes so far")
+        leader.keyboard.press("PageDown")    # staged reveal: the room's choice (A, 3 votes) first, alone
+        cards = view.locator(".pv-card")
+        expect(cards).to_have_count(1)
+        room = v.scenes["opening"].choices[opening[0]]
+        expect(cards.first).to_contain_text("A.")
+        expect(cards.first).to_contain_text("the room's choice")
+        expect(cards.first).to_contain_text(room.text[:40])
+        leader.screenshot(path=str(artifacts / "projector_first_card.png"))
+        n = len(opening)
+        for k in range(2, n + 1):
+            leader.keyboard.press("PageDown")
+            expect(cards).to_have_count(k)
+        leader.keyboard.press("PageDown")    # after the last card: follow the room's choice
+        expect(view.locator(".pv-scene")).to_contain_text("Scene 2")
+        leader.keyboard.press("PageUp")      # back: the opening again, every card shown
+        expect(view.locator(".pv-scene")).to_contain_text("Scene 1")
+        expect(cards).to_have_count(n)
+        leader.keyboard.press("ArrowRight")  # follow again
+        expect(view.locator(".pv-scene")).to_contain_text("Scene 2")
+        assert active_cell(leader) == before   # the keys never moved JupyterLab's cell selection
+
+        # scene 2: the room votes for a choice that ends the vignette; reveal, follow, then the map
+        second = room.next
+        order = letters_for(v, second)
+        to_end = next(p for p, i in enumerate(order) if v.scenes[v.scenes[second].choices[i].next].is_ending)
+        view.locator(".pv-typed input").nth(to_end).focus()
+        leader.keyboard.press("Control+a")
+        leader.keyboard.type("5")
+        expect(view.locator(".pv-options-view")).to_contain_text("5 votes so far")
+        for _ in range(len(order) + 1):
+            leader.keyboard.press("PageDown")
+        expect(view.locator(".pv-ending")).to_contain_text("The class's path")
+        leader.keyboard.press("PageDown")    # the debrief: the map with the class's path
+        expect(view.locator(".pv-map img")).to_be_visible()
+        img_width = view.locator(".pv-map img").evaluate("e => e.getBoundingClientRect().width")
+        natural = view.locator(".pv-map img").evaluate("e => e.naturalWidth")
+        fig = vignette_map(v, font=PROJECTOR_FONT)
+        smallest = min(t.get_fontsize() for t in fig.axes[0].texts if t.get_text().strip()) * fig.dpi / 72
+        shown = smallest * img_width / natural
+        print(f"map shown {img_width:.0f} px wide ({natural} px picture): smallest label {shown:.1f} px")
+        assert shown >= 20
+        leader.screenshot(path=str(artifacts / "projector_map.png"))
+        assert active_cell(leader) == before
+    finally:
+        leader.context.close()
+        student.context.close()
