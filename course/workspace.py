@@ -45,6 +45,7 @@ class Result:
     restored: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     beside: list[tuple[str, str]] = field(default_factory=list)   # (learner's file, new version's file)
+    new: bool = False   # the folder was made now
 
     @property
     def changed(self) -> bool:
@@ -53,7 +54,10 @@ class Result:
     def messages(self) -> list[str]:
         """One plain line per thing that happened (none when nothing did)."""
         out = []
-        if self.added:
+        if self.added and self.new:
+            out.append(f"Made your own copy of the course's {len(self.added)} notebooks in {self.dest}. "
+                       "Your answers are saved there; course updates never overwrite them.")
+        elif self.added:
             out.append(f"Added {_list(self.added)} to your notebooks in {self.dest}.")
         if self.restored:
             out.append(f"Put back a fresh copy of {_list(self.restored)} (it was not in your folder).")
@@ -171,10 +175,10 @@ def sync(dest: Path | None = None, src: Path | None = None, *, today: date | Non
                           hint="Choose a folder outside it: course workspace --dest FOLDER.")
     if dest.exists() and not dest.is_dir():
         raise CourseError(f"{dest} is a file, not a folder.", hint="Choose a folder: course workspace --dest FOLDER.")
+    result = Result(dest, new=not (dest / MANIFEST).exists() and not any(dest.glob("*.ipynb")))
     dest.mkdir(parents=True, exist_ok=True)
     had = _read_manifest(dest)
     known = dict(had)
-    result = Result(dest)
     for nb in course_notebooks(src):
         name, new = nb.name, _digest(nb)
         mine = dest / name
