@@ -24,6 +24,7 @@ INSTRUCTOR_LAB := $(abspath deploy/jupyter/lab-instructor)
 # the learner's data folder). make lab and make read make it or bring it up to date first.
 WORKSPACE ?=
 READ_PORT ?= 8866
+GRADING   ?= grading
 WORKSPACE_DIR = $$($(BIN)/course workspace --print-dir $(if $(WORKSPACE),--dest "$(WORKSPACE)"))
 
 # `make test PYTHON=python3.13` with a .venv made by another Python would silently test the old one.
@@ -65,7 +66,7 @@ read: $(STAMP)
 
 grade: $(STAMP)
 	$(VENV_CHECK)
-	cd grading && JUPYTER_CONFIG_PATH="$(INSTRUCTOR_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	cd "$(GRADING)" && JUPYTER_CONFIG_PATH="$(INSTRUCTOR_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  "$(abspath $(BIN))/jupyter" lab --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
