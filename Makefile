@@ -62,7 +62,7 @@ lab: $(STAMP)
 read: $(STAMP)
 	$(VENV_CHECK)
 	@ws=$(WORKSPACE_DIR) && cd "$$ws" && \
-	"$(abspath $(BIN))/voila" . --port=$(READ_PORT) --token --strip_sources=True --show_tracebacks=False $(READ_ARGS)
+	"$(abspath $(BIN))/voila" . --port=$(READ_PORT) --token --strip_sources=True --show_tracebacks=False --classic_tree=True $(READ_ARGS)
 
 grade: $(STAMP)
 	$(VENV_CHECK)
