@@ -128,6 +128,35 @@ def _write_copy(src: Path, target: Path) -> None:
         raise
 
 
+class _Trust:
+    """Marks the course's notebooks, as copied, trusted for this learner (Jupyter's own notary, the
+    store `jupyter trust` writes), so that JupyterLab and its "Render with Voila" button open them
+    without an "untrusted notebook" warning. They are the course the learner installed and runs;
+    their own edited notebooks are never signed here (JupyterLab signs those when it saves them).
+    Best effort: without a writable Jupyter data folder the copies simply stay unsigned."""
+
+    def __init__(self):
+        self._notary = None
+
+    def sign(self, path: Path) -> None:
+        try:
+            import nbformat
+            from nbformat.sign import NotebookNotary
+
+            if self._notary is None:
+                self._notary = NotebookNotary()
+            self._notary.sign(nbformat.read(path, as_version=4))
+        except Exception:
+            pass
+
+    def close(self) -> None:
+        try:
+            if self._notary is not None:
+                self._notary.store.close()
+        except Exception:
+            pass
+
+
 def _read_manifest(dest: Path) -> dict:
     try:
         data = json.loads((dest / MANIFEST).read_text(encoding="utf-8"))
@@ -179,11 +208,24 @@ def sync(dest: Path | None = None, src: Path | None = None, *, today: date | Non
     dest.mkdir(parents=True, exist_ok=True)
     had = _read_manifest(dest)
     known = dict(had)
+    trust = _Trust()
+    try:
+        _sync_files(src, dest, had, known, result, trust, today)
+    finally:
+        trust.close()
+    if known != had or not (dest / MANIFEST).exists():
+        _write_manifest(dest, known, src)
+    return result
+
+
+def _sync_files(src: Path, dest: Path, had: dict, known: dict, result: Result, trust: _Trust,
+                today: date | None) -> None:
     for nb in course_notebooks(src):
         name, new = nb.name, _digest(nb)
         mine = dest / name
         if not mine.exists():
             _write_copy(nb, mine)
+            trust.sign(mine)
             (result.restored if name in had else result.added).append(name)
             known[name] = new
             continue
@@ -196,6 +238,7 @@ def sync(dest: Path | None = None, src: Path | None = None, *, today: date | Non
             continue  # the course did not change it; the differences are the learner's work
         if gave is not None and have == gave:
             _write_copy(nb, mine)  # untouched copy of the old version: nothing of the learner's to keep
+            trust.sign(mine)
             result.updated.append(name)
             known[name] = new
             continue
@@ -203,8 +246,6 @@ def sync(dest: Path | None = None, src: Path | None = None, *, today: date | Non
         other, write = beside_name(name, dest, new, today)
         if write:
             _write_copy(nb, dest / other)
+            trust.sign(dest / other)
             result.beside.append((name, other))
         known[name] = new
-    if known != had or not (dest / MANIFEST).exists():
-        _write_manifest(dest, known, src)
-    return result

@@ -81,7 +81,7 @@ def start(target: str, base: Path, *, ready: str, extra: list[str] = (), timeout
     base.mkdir(parents=True, exist_ok=True)
     workspace = base / "learner" / "notebooks"
     env = dict(os.environ, JUPYTER_TOKEN=TOKEN, JUPYTER_RUNTIME_DIR=str(base / "rt"),
-               JUPYTER_CONFIG_DIR=str(base / "cfg"), BROWSER="true", COURSE_WORKSPACE=str(workspace),
+               JUPYTER_CONFIG_DIR=str(base / "cfg"), JUPYTER_DATA_DIR=str(base / "data"), BROWSER="true", COURSE_WORKSPACE=str(workspace),
                COURSE_PROGRESS_DIR=str(base / "learner"),
                MPLBACKEND="module://matplotlib_inline.backend_inline")
     env.pop("JUPYTER_CONFIG_PATH", None)

@@ -21,8 +21,15 @@ TODAY = date(2026, 12, 2)
 
 
 def _nb(text: str) -> str:
-    return json.dumps({"cells": [{"cell_type": "markdown", "metadata": {}, "source": text}],
+    return json.dumps({"cells": [{"cell_type": "markdown", "id": "c1", "metadata": {}, "source": text}],
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+@pytest.fixture(autouse=True)
+def _own_jupyter_data(tmp_path, monkeypatch):
+    """The trust store the copies are signed in: this test's, never the user's."""
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "jupyter-data"))
+    return tmp_path / "jupyter-data"
 
 
 @pytest.fixture
@@ -46,6 +53,21 @@ def test_first_run_copies_the_student_notebooks_only(course, tmp_path):
         "course updates never overwrite them."]
     again = sync(dest, course, today=TODAY)
     assert not again.changed and again.messages() == []
+
+
+def test_the_courses_copies_are_trusted_the_learners_edits_are_not_signed_by_it(course, tmp_path,
+                                                                                  _own_jupyter_data):
+    """So JupyterLab's "Render with Voila" button opens them without an "untrusted notebook" dialog."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    dest = tmp_path / "mine"
+    sync(dest, course, today=TODAY)
+    notary = NotebookNotary(data_dir=str(_own_jupyter_data))
+    assert notary.check_signature(nbformat.read(dest / "00_start_here.ipynb", as_version=4))
+    (dest / "05_termination.ipynb").write_text(_nb("my own edit"))
+    sync(dest, course, today=TODAY)
+    assert not notary.check_signature(nbformat.read(dest / "05_termination.ipynb", as_version=4))
 
 
 def test_an_update_never_touches_the_learners_work(course, tmp_path):
