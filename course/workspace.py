@@ -45,11 +45,12 @@ class Result:
     restored: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     beside: list[tuple[str, str]] = field(default_factory=list)   # (learner's file, new version's file)
+    carried: list[str] = field(default_factory=list)   # worked in inside the course's folder, copied as is
     new: bool = False   # the folder was made now
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.restored or self.updated or self.beside)
+        return bool(self.added or self.restored or self.updated or self.beside or self.carried)
 
     def messages(self) -> list[str]:
         """One plain line per thing that happened (none when nothing did)."""
@@ -59,6 +60,9 @@ class Result:
                        "Your answers are saved there; course updates never overwrite them.")
         elif self.added:
             out.append(f"Added {_list(self.added)} to your notebooks in {self.dest}.")
+        if self.carried:
+            out.append(f"Copied {_list(self.carried)} with the work you had done in the course's own folder "
+                       "into your notebooks; work there from now on.")
         if self.restored:
             out.append(f"Put back a fresh copy of {_list(self.restored)} (it was not in your folder).")
         if self.updated:
@@ -109,6 +113,18 @@ def source_dir() -> Path:
 def course_notebooks(src: Path) -> list[Path]:
     """The student notebooks: the .ipynb files directly in the course's notebooks folder."""
     return sorted(p for p in src.glob("*.ipynb") if p.is_file() and not p.name.startswith("."))
+
+
+def _worked_in(path: Path) -> bool:
+    """True when a course notebook holds a learner's run (outputs or execution counts): someone worked
+    in the course's own folder, as learners did before workspaces existed. Its copy is then the
+    learner's work, never "what the course gave", so no later update replaces it."""
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        return any(c.get("outputs") or c.get("execution_count") is not None
+                   for c in cells if isinstance(c, dict) and c.get("cell_type") == "code")
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _digest(path: Path) -> str:
@@ -223,6 +239,14 @@ def _sync_files(src: Path, dest: Path, had: dict, known: dict, result: Result, t
     for nb in course_notebooks(src):
         name, new = nb.name, _digest(nb)
         mine = dest / name
+        if _worked_in(nb):
+            # the course's folder holds a learner's run: carry it over once as theirs, and record
+            # no course version, so that a later (clean) course version is offered beside it
+            if not mine.exists() and name not in had:
+                _write_copy(nb, mine)
+                result.carried.append(name)
+                known[name] = ""
+            continue
         if not mine.exists():
             _write_copy(nb, mine)
             trust.sign(mine)

@@ -124,6 +124,22 @@ def test_without_the_record_a_differing_copy_is_kept_and_the_course_version_offe
     assert sync(dest, course, today=TODAY).beside == []   # the same version is not offered twice
 
 
+def test_work_done_in_the_courses_own_folder_is_carried_over_and_never_replaced(course, tmp_path):
+    """A learner who ran notebooks in the course's folder before workspaces existed keeps that work."""
+    worked = json.loads(_nb("termination v1"))
+    worked["cells"].append({"cell_type": "code", "id": "c2", "metadata": {}, "execution_count": 3,
+                            "source": 'answer = """mine"""', "outputs": []})
+    (course / "05_termination.ipynb").write_text(json.dumps(worked))
+    dest = tmp_path / "mine"
+    res = sync(dest, course, today=TODAY)
+    assert res.carried == ["05_termination.ipynb"] and "work you had done" in " ".join(res.messages())
+    assert json.loads((dest / "05_termination.ipynb").read_text()) == worked
+    (course / "05_termination.ipynb").write_text(_nb("termination v1"))   # git checkout notebooks/
+    res = sync(dest, course, today=TODAY)
+    assert json.loads((dest / "05_termination.ipynb").read_text()) == worked
+    assert res.beside == [("05_termination.ipynb", "05_termination (course update 2026-12-02).ipynb")]
+
+
 def test_refuses_a_folder_inside_the_course_and_a_file(course, tmp_path):
     with pytest.raises(CourseError, match="inside the course's own notebooks"):
         sync(course / "sub", course)
