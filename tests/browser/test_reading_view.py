@@ -39,9 +39,12 @@ def test_module_one_reads_and_a_vignette_plays_to_its_end_with_no_code(reading_v
     page.goto(f"{reading_view.url}/?token={TOKEN}")
     link = page.get_by_role("link", name=re.compile("01_the_frame"))
     expect(link).to_have_attribute("href", re.compile(r"^/voila/render/01_the_frame\.ipynb"))
-    page.goto(reading_view.url + link.get_attribute("href"))   # the tree opens it in a new tab
+    # (the tree opens it in a new tab). Voila sends the page while the kernel runs every cell, and
+    # the load event comes only after the last: on a busy machine that takes minutes, so wait for it
+    # generously here and let the waiting expect below decide.
+    page.goto(reading_view.url + link.get_attribute("href"), wait_until="commit", timeout=180_000)
     player = page.locator(".vignette-player").filter(has_text=v.title)
-    expect(player).to_be_visible(timeout=120_000)
+    expect(player).to_be_visible(timeout=180_000)
     expect(page.locator("figure.course-figure img").first).to_be_visible()
     expect(page.locator(CODE)).to_have_count(0)
     expect(page.locator("body")).not_to_contain_text(f'play("{VIGNETTE}")')
