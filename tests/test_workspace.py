@@ -188,6 +188,9 @@ def test_command_is_idempotent_with_plain_lines(tmp_path):
     (tmp_path / "afile").write_text("x")
     bad = _course("--dest", str(tmp_path / "afile"), cwd=tmp_path)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.splitlines()) == 1
+    blocked = _course("--dest", str(tmp_path / "afile" / "sub"), cwd=tmp_path)   # cannot make a folder there
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr, blocked.stderr
+    assert blocked.stderr.startswith("course workspace: Could not write your notebooks") and "--dest" in blocked.stderr
 
 
 def _git_status() -> str:

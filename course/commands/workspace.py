@@ -21,9 +21,16 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from course.errors import CourseError
     from course.workspace import sync
 
-    result = sync(args.dest)
+    try:
+        result = sync(args.dest)
+    except OSError as exc:  # a folder the learner cannot write to, a full disk
+        raise CourseError(f"Could not write your notebooks to {exc.filename or args.dest or 'their folder'} "
+                          f"({exc.strerror or exc}).",
+                          hint="Choose a folder you can write to: course workspace --dest FOLDER "
+                               "(or set COURSE_WORKSPACE=FOLDER).") from exc
     say = sys.stderr if args.print_dir else sys.stdout
     for line in result.messages():
         print(line, file=say)
