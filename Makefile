@@ -59,10 +59,15 @@ lab: $(STAMP)
 	JUPYTER_CONFIG_PATH="$(STUDENT_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
 	  "$(abspath $(BIN))/jupyter" lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
+# Voila's pages served by a Jupyter server (token-protected, and the browser opens with the token;
+# standalone `voila --token` opens it without one), in the student's configuration.
 read: $(STAMP)
 	$(VENV_CHECK)
 	@ws=$(WORKSPACE_DIR) && cd "$$ws" && \
-	"$(abspath $(BIN))/voila" . --port=$(READ_PORT) --token --strip_sources=True --show_tracebacks=False --classic_tree=True $(READ_ARGS)
+	JUPYTER_CONFIG_PATH="$(STUDENT_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  "$(abspath $(BIN))/jupyter" server --port=$(READ_PORT) --ServerApp.default_url=/voila/tree \
+	  --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
+	  --VoilaConfiguration.classic_tree=True $(ROOT_FLAG) $(READ_ARGS)
 
 grade: $(STAMP)
 	$(VENV_CHECK)

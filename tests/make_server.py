@@ -68,7 +68,7 @@ class Served:
 
 def _args(target: str, port: int, base: Path) -> list[str]:
     if target == "read":
-        return [f"READ_PORT={port}", f"READ_ARGS=--no-browser --Voila.port_retries=0 --Voila.token={TOKEN}"]
+        return [f"READ_PORT={port}", "READ_ARGS=--no-browser --ServerApp.port_retries=0"]
     return [f"PORT={port}",
             f"LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.workspaces_dir={base / 'ws'} "
             f"--LabApp.user_settings_dir={base / 'settings'}"]

@@ -324,4 +324,4 @@ def instructor_lab(tmp_path_factory):
 @pytest.fixture(scope="session")
 def reading_view(tmp_path_factory):
     """`make read`: Voila serving the learner's workspace as code-free pages."""
-    yield from _served("read", tmp_path_factory, ready="/")
+    yield from _served("read", tmp_path_factory, ready="/voila/tree")
