@@ -1,5 +1,8 @@
 # The Therapeutic Relationship: every target is a thin line over the real tools.
-#   make lab    create .venv if missing, install the course, open JupyterLab on the start notebook
+#   make lab    create .venv if missing, install the course, open a student's JupyterLab on the start
+#               notebook in the learner's own copy of the notebooks (course workspace; docs/students.md)
+#   make read   the same notebooks as code-free pages (Voila): text and widgets only
+#   make grade  an instructor's JupyterLab on grading/, with nbgrader's formgrader
 #   make test   create/update .venv if needed, run the whole test suite
 #   make lock   refresh constraints.txt (the exact versions installed) from pyproject.toml, with uv
 # Installs take the exact versions in constraints.txt, so a semester's students get what the tests ran on.
@@ -14,6 +17,15 @@ PORT   ?= 8888
 # Nothing leaves the machine: no news feed, no update check.
 OFFLINE := --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+# JupyterLab's configuration for each role lives in the repository (never in ~/.jupyter):
+STUDENT_LAB    := $(abspath deploy/jupyter/lab-student)
+INSTRUCTOR_LAB := $(abspath deploy/jupyter/lab-instructor)
+# The learner's own copy of the notebooks; empty: `course workspace` picks it (COURSE_WORKSPACE, else
+# the learner's data folder). make lab and make read make it or bring it up to date first.
+WORKSPACE ?=
+READ_PORT ?= 8866
+GRADING   ?= grading
+WORKSPACE_DIR = $$($(BIN)/course workspace --print-dir $(if $(WORKSPACE),--dest "$(WORKSPACE)"))
 
 # `make test PYTHON=python3.13` with a .venv made by another Python would silently test the old one.
 ifeq ($(origin PYTHON),command line)
@@ -22,10 +34,12 @@ VENV_CHECK = @want=$$($(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info
   [ "$$want" = "$$have" ] || { echo "$(VENV) was made with Python $$have, not $$want ($(PYTHON)). Give it its own venv: make $@ PYTHON=$(PYTHON) VENV=build/venv-$$want"; exit 2; }
 endif
 
-.PHONY: lab test bench validate grade clean-grading help lock
+.PHONY: lab read test bench validate grade clean-grading help lock
 
 help:
-	@echo "make lab    start the course (JupyterLab on notebooks/00_start_here.ipynb)"
+	@echo "make lab    start the course (JupyterLab on your own copy of the notebooks, at Start here)"
+	@echo "make read   the readings, vignettes and self-checks as pages without code (Voila)"
+	@echo "make grade  the instructor's JupyterLab on grading/ with formgrader"
 	@echo "make test   run the whole test suite"
 	@echo "make bench  run the benchmarks under bench/"
 	@echo "make lock   refresh constraints.txt from pyproject.toml (needs uv; LOCK_ARGS=--upgrade moves every pin)"
@@ -41,7 +55,24 @@ $(STAMP): $(BIN)/python pyproject.toml $(LOCK)
 
 lab: $(STAMP)
 	$(VENV_CHECK)
-	cd notebooks && ../$(BIN)/jupyter lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
+	@ws=$(WORKSPACE_DIR) && cd "$$ws" && \
+	JUPYTER_CONFIG_PATH="$(STUDENT_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  "$(abspath $(BIN))/jupyter" lab 00_start_here.ipynb --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
+
+# Voila's pages served by a Jupyter server (token-protected, and the browser opens with the token;
+# standalone `voila --token` opens it without one), in the student's configuration.
+read: $(STAMP)
+	$(VENV_CHECK)
+	@ws=$(WORKSPACE_DIR) && cd "$$ws" && \
+	JUPYTER_CONFIG_PATH="$(STUDENT_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  "$(abspath $(BIN))/jupyter" server --port=$(READ_PORT) --ServerApp.default_url=/voila/tree \
+	  --VoilaConfiguration.strip_sources=True --VoilaConfiguration.show_tracebacks=False \
+	  --VoilaConfiguration.classic_tree=True $(ROOT_FLAG) $(READ_ARGS)
+
+grade: $(STAMP)
+	$(VENV_CHECK)
+	cd "$(GRADING)" && JUPYTER_CONFIG_PATH="$(INSTRUCTOR_LAB)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  "$(abspath $(BIN))/jupyter" lab --port=$(PORT) $(OFFLINE) $(ROOT_FLAG) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(VENV_CHECK)

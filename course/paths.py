@@ -35,6 +35,24 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 GRADING_DIR = REPO_ROOT / "grading"
 RUBRICS_DIR = GRADING_DIR / "rubrics"
 
+# The learner's notebooks as the course ships them. A learner works in their own copy of these
+# (course/workspace.py), never in this folder. COURSE_NOTEBOOKS names them for an install that is
+# not a clone (e.g. a JupyterHub image that keeps the course elsewhere).
+NOTEBOOKS_ENV = "COURSE_NOTEBOOKS"
+
+
+def course_notebooks_dir(env: dict | None = None) -> Path | None:
+    """The folder holding the course's own student notebooks: $COURSE_NOTEBOOKS, else the clone's
+    notebooks/ next to the package; None when neither exists (a plain wheel install). Independent
+    of the current folder, so it works from a learner's workspace anywhere on disk."""
+    env = os.environ if env is None else env
+    given = (env.get(NOTEBOOKS_ENV) or "").strip()
+    if given:
+        p = Path(given).expanduser().resolve()
+        return p if p.is_dir() else None
+    return NOTEBOOKS_DIR if NOTEBOOKS_DIR.is_dir() else None
+
+
 CONFIG_NAME = "nbgrader_config.py"
 ROOT_ENV = "COURSE_ROOT"
 

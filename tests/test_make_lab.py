@@ -1,91 +1,69 @@
-"""`make lab` (the README's first command) serves the orientation notebook."""
+"""`make lab` (the README's first command) serves a student's JupyterLab on the learner's own copy of
+the notebooks; `make grade` serves the instructor's, with formgrader. Checked over HTTP here; in
+Chromium in tests/browser/test_student_lab.py."""
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+import urllib.error
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from tests.make_server import REPO, start, stop
+
+INSTRUCTOR_PLUGINS = ["@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
+                      "@jupyter/nbgrader:course-list"]
+NEWS_PROMPT = "@jupyterlab/apputils-extension:announcements"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _page_config(html: str) -> dict:
+    start_ = html.index('<script id="jupyter-config-data" type="application/json">')
+    body = html[start_:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
 
 
-def _venv() -> str:
-    """The venv this test runs in, relative to the repository, when `make` made it (so `make lab`
-    starts at once instead of installing a new one). Otherwise skip, or fail under CI=true, where
-    `make test` always runs the suite from a venv that make created."""
-    prefix = Path(sys.prefix).resolve()
-    problem = None
-    if shutil.which("make") is None:
-        problem = "make is not installed"
-    elif REPO not in prefix.parents:
-        problem = f"the tests run in {prefix}, not in a venv under the repository that `make` created"
-    elif not (prefix / ".installed").exists():
-        problem = f"{prefix} was not made by `make` (no .installed stamp)"
-    if problem:
-        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
-            pytest.fail(f"`make lab` cannot be tested: {problem}; run the suite with `make test`")
-        pytest.skip(f"`make lab` not tested: {problem}; run the suite with `make test`")
-    return str(prefix.relative_to(REPO))
-
-
-def _start(tmp_path, port, token, venv):
-    env = dict(os.environ, JUPYTER_TOKEN=token, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"),
-               JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"), BROWSER="true")
-    return subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"PORT={port}", f"VENV={venv}",
-         f"LAB_ARGS=--no-browser --ServerApp.port_retries=0 --LabApp.workspaces_dir={tmp_path / 'ws'}"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True)
-
-
-def _stop(proc):
-    os.killpg(proc.pid, signal.SIGTERM)
+def test_make_lab_serves_the_learners_own_copy_as_a_students_lab(tmp_path):
+    served = start("lab", tmp_path, ready="/api/contents/00_start_here.ipynb")
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
-def test_make_lab_serves_start_notebook(tmp_path):
-    token = "course-test-token"
-    venv = _venv()
-    for _attempt in range(3):  # a port picked as free may be grabbed by a kernel before Lab binds it
-        port = _free_port()
-        proc = _start(tmp_path, port, token, venv)
-        base = f"http://127.0.0.1:{port}"
-        deadline, body = time.time() + 120, None
-        while time.time() < deadline and proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{base}/api/contents/00_start_here.ipynb?token={token}", timeout=3) as r:
-                    body = json.load(r)
-                    break
-            except (OSError, http.client.HTTPException, ValueError):
-                time.sleep(0.5)
-        if body is not None:
-            break
-        _stop(proc)
-    try:
-        assert body is not None, "make lab did not serve the start notebook within 120 s"
-        assert body["name"] == "00_start_here.ipynb" and body["type"] == "notebook"
-        with urllib.request.urlopen(f"{base}/lab/tree/00_start_here.ipynb?token={token}", timeout=10) as r:
-            html = r.read().decode()
-        assert r.status == 200 and "JupyterLab" in html
-        # the course's offline settings are in force: the news feed is switched off
-        assert '"news": {"disabled": true}' in html
+        status, body = served.get("/api/contents/00_start_here.ipynb")
+        assert json.loads(body)["type"] == "notebook"
+        # it serves the workspace (made by `course workspace`), not the tracked notebooks/
+        assert (served.workspace / ".course-workspace.json").is_file()
+        assert "Made your own copy of the course's" in served.log()
+        listing = {c["name"] for c in json.loads(served.get("/api/contents")[1])["content"]}
+        assert listing == {p.name for p in (REPO / "notebooks").glob("*.ipynb")}, "student notebooks only"
+        status, html = served.get("/lab/tree/00_start_here.ipynb")
+        assert status == 200 and "JupyterLab" in html
+        config = _page_config(html)
+        disabled = set(config["disabledExtensions"])
+        assert NEWS_PROMPT in disabled, "the news prompt asks on every fresh start unless its plugin is off"
+        assert set(INSTRUCTOR_PLUGINS) <= disabled
+        assert "@jupyter/nbgrader:validate-assignment" not in disabled, "students keep Validate"
+        assert config.get("news", {}).get("disabled") is True  # no news feed, no update check
+        # nbgrader's instructor server extension is not loaded at all
+        with pytest.raises(urllib.error.HTTPError) as err:
+            served.get("/formgrader/manage_assignments")
+        assert err.value.code == 404
+        # code cells wrap long lines: a 165-word answer stays on screen
+        tracker = json.loads(served.get("/lab/api/settings/@jupyterlab/notebook-extension:tracker")[1])
+        assert tracker["schema"]["properties"]["codeCellConfig"]["default"]["lineWrap"] is True
+        # the reading view is one click away inside the lab (voila's "Render with Voila" opens this)
+        assert served.get("/voila/render/01_the_frame.ipynb", timeout=120)[0] == 200
     finally:
-        _stop(proc)
+        stop(served)
+
+
+def test_make_grade_serves_formgrader_on_the_grading_folder(tmp_path):
+    grading = tmp_path / "grading"
+    shutil.copytree(REPO / "grading", grading, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "exchange", "gradebook.db*", ".course-autograde"))
+    served = start("grade", tmp_path / "srv", ready="/api/status", extra=[f"GRADING={grading}"])
+    try:
+        listing = {c["name"] for c in json.loads(served.get("/api/contents")[1])["content"]}
+        assert {"nbgrader_config.py", "source", "rubrics"} <= listing
+        status, html = served.get("/formgrader/manage_assignments", timeout=60)
+        assert status == 200 and "Manage Assignments" in html
+        disabled = set(_page_config(served.get("/lab")[1])["disabledExtensions"])
+        assert not disabled & set(INSTRUCTOR_PLUGINS) and NEWS_PROMPT in disabled
+    finally:
+        stop(served)

@@ -8,6 +8,11 @@ Fixtures:
     run_all        run_all(page) -> Run > Run All Cells, then waits until every code cell has run
                    (an execution count in its prompt) and the kernel is idle; fails on a cell error
     artifacts      folder for screenshots (tests/artifacts/)
+    student_lab, instructor_lab, reading_view
+                   session-scoped servers started the way a person starts them: `make lab`, `make grade`
+                   (on a copy of grading/) and `make read`, each with throwaway settings, workspace and
+                   progress folders (tests/make_server.py); attributes url, workspace, base. A test that
+                   uses only these does not start the `lab` above.
 Each test starts clean (an autouse fixture): fresh copies of the notebooks, no kernel left from an
 earlier test, and its own empty progress folder, so one test's answers cannot satisfy another's check.
 Browser tests skip with a reason when chromium or playwright is missing, unless
@@ -167,7 +172,14 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _clean_lab_per_test(lab, request):
+def _clean_lab_per_test(request):
+    if "lab" not in request.fixturenames:   # a test of a make target's own server
+        yield None
+        return
+    yield from _clean_lab(request.getfixturevalue("lab"), request)
+
+
+def _clean_lab(lab, request):
     """Fresh notebook copies and an empty progress folder for this test; its kernels end after it.
 
     Lab autosaves outputs into its copy, and a reused kernel or a shared progress folder would let
@@ -192,7 +204,8 @@ def _clean_lab_per_test(lab, request):
 
 
 @pytest.fixture(scope="session")
-def _browser(lab):
+def _browser():
+    _need_browser()
     from playwright.sync_api import sync_playwright
 
     from playwright.sync_api import expect
@@ -279,3 +292,36 @@ def run_all():
         return page
 
     return _run
+
+
+# --- servers started through their make targets -------------------------------------------------
+def _served(target: str, tmp_path_factory, **kw):
+    from tests import make_server
+
+    _need_browser()
+    served = make_server.start(target, tmp_path_factory.mktemp(f"make-{target}"), **kw)
+    try:
+        yield served
+    finally:
+        make_server.stop(served)
+
+
+@pytest.fixture(scope="session")
+def student_lab(tmp_path_factory):
+    """`make lab`: the student's JupyterLab on a fresh learner workspace."""
+    yield from _served("lab", tmp_path_factory, ready="/api/contents/00_start_here.ipynb")
+
+
+@pytest.fixture(scope="session")
+def instructor_lab(tmp_path_factory):
+    """`make grade` on a copy of grading/ (formgrader writes its gradebook there, not in the repository)."""
+    grading = tmp_path_factory.mktemp("grading-copy") / "grading"
+    shutil.copytree(REPO / "grading", grading, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "exchange", "gradebook.db*", ".course-autograde"))
+    yield from _served("grade", tmp_path_factory, ready="/api/status", extra=[f"GRADING={grading}"])
+
+
+@pytest.fixture(scope="session")
+def reading_view(tmp_path_factory):
+    """`make read`: Voila serving the learner's workspace as code-free pages."""
+    yield from _served("read", tmp_path_factory, ready="/voila/tree")
