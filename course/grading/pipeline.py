@@ -197,9 +197,11 @@ def _labels(tags) -> list[str]:
     return [o for o in out if o]
 
 
-def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None = None) -> Scored:
+def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None = None,
+                 lens: str = "all") -> Scored:
     """Score one extracted answer against its key (reflections with the rubric of the course at
-    `root`, default the course in use); never raises."""
+    `root`, default the course in use); never raises. `lens` is the learner's ethics code from the
+    submission's `my_code` line: a reflection's feedback cites it first (course.grading.mycode)."""
     kind = item["kind"]
     review = list(ex.review)
     if not ex.found:
@@ -221,6 +223,8 @@ def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None
                 review.extend(f"Reflection: {r}" for r in reasons)
             found, missing = list(res.found or []), list(res.missing or [])
             fb = str(getattr(res, "feedback", "") or "").strip() or _reflection_feedback(found, missing)
+            from course.grading.mycode import cite_first
+            fb = cite_first(fb, item["question"], lens, root)
             pts = _clamp(frac, max_points)
             return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review)
         r = itemlib.score_item(item, ex.value)
@@ -580,6 +584,9 @@ class ScoreFromSource(NbGraderPreprocessor):
         self._tampered = (resources.get("course") or {}).get("tampered") or []
         self._execute_error = (resources.get("course") or {}).get("execute_error")
         self._notes = submission_notes(nb, resources, self.config, key)
+        from course.grading.mycode import read_lens
+        self._lens = read_lens(nb)
+        resources.setdefault("course", {})["lens"] = self._lens
         self._first = True
         nb, resources = super().preprocess(nb, resources)
         resources.setdefault("course", {})["scores"] = {k: v.to_dict() for k, v in self._results.items()}
@@ -600,7 +607,7 @@ class ScoreFromSource(NbGraderPreprocessor):
                        review=[f"Not scored automatically: {why}."])
         else:
             nb = self._nb
-            s = score_answer(item, extract_answer(nb, item_id), max_points, _course_root(self.config))
+            s = score_answer(item, extract_answer(nb, item_id), max_points, _course_root(self.config), self._lens)
         if self._execute_error:
             s.review.append(f"Running the notebook's code (confined) went wrong: {self._execute_error}; "
                             "the score comes from the answer text, but a grader should look.")
@@ -680,6 +687,8 @@ def submission_notes(nb, resources, config, key) -> list[str]:
         except (SyntaxError, ValueError):
             added.append(i + 1)
             continue
+        if _is_my_code_cell(tree):
+            continue  # the learner's ethics code (course/grading/mycode.py), read from its source
         if any(not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)) for st in tree.body):
             added.append(i + 1)
     if added and not course.get("executed"):
@@ -687,6 +696,21 @@ def submission_notes(nb, resources, config, key) -> list[str]:
                      + ", ".join(map(str, added[:5])) + ") was not run; the grade does not depend on it, "
                      "but a grader may want to see what it tried.")
     return notes
+
+
+def _is_my_code_cell(tree: ast.Module) -> bool:
+    """Only `my_code = <literal>` lines (and bare strings): the template cell, edited or not."""
+    from course.grading.mycode import VAR
+
+    seen = False
+    for st in tree.body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant):
+            continue
+        if assigned_value(st, VAR) is not None and isinstance(assigned_value(st, VAR), ast.Constant):
+            seen = True
+            continue
+        return False
+    return seen
 
 
 class RecordReview(NbGraderPreprocessor):
@@ -718,10 +742,10 @@ class RecordReview(NbGraderPreprocessor):
                 gb.db.commit()
         except Exception as exc:  # the gradebook is nbgrader's; report, never crash
             self.log.error("course: could not record review flags: %s", exc)
-        self._write_sidecar(info, scores, flagged, manual)
+        self._write_sidecar(info, scores, flagged, manual, (resources.get("course") or {}).get("lens") or "all")
         return nb, resources
 
-    def _write_sidecar(self, info, scores, flagged, manual) -> None:
+    def _write_sidecar(self, info, scores, flagged, manual, lens="all") -> None:
         from nbgrader.coursedir import CourseDirectory
         try:
             cd = CourseDirectory(config=self.config)
@@ -739,6 +763,7 @@ class RecordReview(NbGraderPreprocessor):
             "student": info["student"], "assignment": info["assignment"],
             "items": scores,
             "needs_review": sorted(flagged),
+            "lens": lens,
         }
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
