@@ -205,7 +205,8 @@ class ReconcileFeedback(NbGraderPreprocessor):
                 manual=float(manual), auto=auto, max_points=float(mx or 0), kind=str(it.get("kind") or kit.get("kind") or ""),
                 question=kit.get("question"), machine_feedback=str(it.get("feedback") or ""),
                 ticked=decision_for(root, assignment, student, notebook, gid, manual), lens=lens, root=root)
-            cell.outputs = [
+            kept = [o for o in cell.get("outputs") or [] if o.get("output_type") == "display_data"]
+            cell.outputs = kept + [
                 from_dict({"output_type": "stream", "name": "stdout", "text": text + "\n"}),
                 from_dict({"output_type": "execute_result", "execution_count": None, "metadata": {},
                            "data": {"text/plain": repr(float(manual))}}),

@@ -174,6 +174,7 @@ class Scored:
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
+    text: str = ""          # a reflection's text, shown wrapped under it (never written to the sidecar)
 
     def to_dict(self) -> dict:
         return {"item": self.item, "kind": self.kind, "points": self.points, "max_points": self.max_points,
@@ -226,7 +227,7 @@ def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None
             from course.grading.mycode import cite_first
             fb = cite_first(fb, item["question"], lens, root)
             pts = _clamp(frac, max_points)
-            return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review)
+            return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review, text)
         r = itemlib.score_item(item, ex.value)
         review.extend(r.review)
         return Scored(item["id"], kind, _clamp(r.fraction, max_points), max_points, r.feedback,
@@ -256,11 +257,25 @@ def _reflection_feedback(found: list, missing: list) -> str:
     return " ".join(parts)
 
 
+def wrapped_reflection(text: str) -> dict:
+    """A display output holding the reflection as wrapped paragraphs: in the answer cell it is one
+    long line per paragraph (formgrader scrolls it sideways), here it reads like prose."""
+    import html as _html
+
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    body = "".join(f"<p>{_html.escape(' '.join(p.split()))}</p>" for p in paras)
+    return from_dict({"output_type": "display_data", "metadata": {},
+                      "data": {"text/html": '<div class="course-reflection"><p><strong>The reflection, wrapped for '
+                                            f"reading:</strong></p>{body}</div>",
+                               "text/plain": "The reflection, wrapped for reading:\n\n" + "\n\n".join(paras)}})
+
+
 def _result_outputs(s: Scored) -> list:
     text = f"Scored by the course grader: {s.points:g} of {s.max_points:g} points.\n{s.feedback}".strip()
     if s.review and "instructor will read" not in text and "grader will" not in text:
         text += "\nA grader will review this answer before the grade is final."
-    return [
+    shown = [wrapped_reflection(s.text)] if s.kind == "reflection" and (s.text or "").strip() else []
+    return shown + [
         from_dict({"output_type": "stream", "name": "stdout", "text": text + "\n"}),
         from_dict({"output_type": "execute_result", "execution_count": None, "metadata": {},
                    "data": {"text/plain": repr(float(s.points))}}),

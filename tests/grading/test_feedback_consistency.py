@@ -153,3 +153,20 @@ def test_concept_counts_cover_every_submission_and_follow_the_grader(course, mon
     assert seen["names"][:2] == ["Q1 reflection", "Q2 single choice"]
     # the review queue in the report is `course review`'s: ada has left it, bo still waits
     assert "| bo | answer_1 |" in text and "| ada | answer_1 |" not in text
+
+
+def test_the_reflection_is_shown_wrapped_under_it_for_formgrader(course):
+    """formgrader shows the answer cell's source, where a paragraph is one line scrolled sideways; the
+    graded cell under it shows the same text as wrapped paragraphs (sanitized HTML)."""
+    import nbformat
+
+    nb = nbformat.read(str(course.root / "autograded" / "ada" / A / f"{A}.ipynb"), as_version=4)
+    check = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer_1-check")
+    shown = [o for o in check.outputs if o.output_type == "display_data"]
+    assert len(shown) == 1
+    page = shown[0].data["text/html"]
+    assert page.startswith('<div class="course-reflection">') and "grab lunch on Saturday" in page
+    assert page.count("<p>") >= 2
+    empty = nbformat.read(str(course.root / "autograded" / "cy" / A / f"{A}.ipynb"), as_version=4)
+    check = next(c for c in empty.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "answer_1-check")
+    assert not [o for o in check.outputs if o.output_type == "display_data"]
