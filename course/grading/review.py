@@ -101,9 +101,14 @@ def review(assignment: str, root: str | Path | None = None) -> list[ReviewEntry]
             entries.append(ReviewEntry(student, "-", "-", None, None,
                                        ["the review record is damaged; autograde this student again"]))
             continue
-        for notebook, info in sorted(data.items()):
-            for gid in info.get("needs_review", []):
-                item = info["items"].get(gid, {})
+        for notebook, info in sorted(data.items() if isinstance(data, dict) else []):
+            if not isinstance(info, dict):
+                continue
+            items = info.get("items") or {}
+            flagged = list(info.get("needs_review") or [])
+            flagged += [g for g, it in items.items() if isinstance(it, dict) and it.get("needs_review") and g not in flagged]
+            for gid in flagged:
+                item = items.get(gid, {})
                 if manual.get((student, notebook, gid)) is not None:
                     continue  # a grader has decided
                 listed.add((student, notebook, gid))
