@@ -50,20 +50,27 @@ def test_every_graded_notebook_has_the_setup_and_my_code_cells():
 
 
 def test_setup_cell_without_the_course_package_fails_with_a_plain_message(tmp_path):
-    """Run the setup cell in a Python that cannot import `course`: one plain message, no traceback."""
-    import subprocess
-    import sys
+    """Run the setup cell in a Jupyter kernel that cannot import `course`: the cell fails (Run All stops
+    there) and shows one plain message, not a ModuleNotFoundError traceback."""
+    from nbclient import NotebookClient
 
     src = nbformat.read("grading/source/m1_frame/m1_frame.ipynb", as_version=4)
-    setup = next(c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup").source
-    script = ("import sys\n"
-              "sys.modules['course'] = None\n"           # as if the package were not installed
-              "try:\n" + "\n".join("    " + ln for ln in setup.splitlines()) + "\n"
-              "except Exception as exc:\n"
-              "    print(type(exc).__name__); print(exc._render_traceback_()[0])\n")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path).stdout
-    assert out.startswith("CourseNotInstalled")
-    assert "therapeutic-relationship-course" in out and "make lab" in out and "ModuleNotFoundError" not in out
+    setup = next(c for c in src.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys\nsys.modules['course'] = None  # as if it were not installed"),
+        nbformat.v4.new_code_cell(setup.source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    err = [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert len(err) == 1 and err[0].ename == "CourseNotInstalled"
+    shown = "\n".join(err[0].traceback)
+    assert "therapeutic-relationship-course" in shown and "make lab" in shown and "pip install -e ." in shown
+    assert "Traceback" not in shown and "ModuleNotFoundError" not in shown and "File " not in shown
+    # with the package, the same cell runs and says what to write in the my_code line
+    nb.cells[0].source = "pass"
+    NotebookClient(nb, timeout=60, allow_errors=True, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    assert not [o for o in nb.cells[1].outputs if o.output_type == "error"]
+    assert "my_code" in nb.cells[1].outputs[0].data["text/html"]
 
 
 def _first_cited(text: str) -> str:
