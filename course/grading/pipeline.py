@@ -50,6 +50,7 @@ from course.grading import items as itemlib
 from course.selfcheck import assigned_value  # the one rule for reading an answer, shared with the self-check
 
 REVIEW_FILE = ".course-review.json"
+REVIEW_COMMENT = "A grader will read this answer before the grade is final."   # on a flagged answer cell
 CHECK_SUFFIX = itemlib.CHECK_SUFFIX
 
 
@@ -750,8 +751,7 @@ class RecordReview(NbGraderPreprocessor):
                         grade.needs_manual_grade = True
                     try:
                         comment = gb.find_comment(s["item"], info["notebook"], info["assignment"], info["student"])
-                        comment.auto_comment = ("A grader will read this answer before the grade is final."
-                                                if s["needs_review"] else None)
+                        comment.auto_comment = REVIEW_COMMENT if s["needs_review"] else None
                     except MissingEntry:
                         pass
                 gb.db.commit()
