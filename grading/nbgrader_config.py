@@ -88,6 +88,9 @@ c.LateSubmissionPlugin.penalty_method = os.environ.get("COURSE_LATE_PENALTY", "z
 # covers autograded notebooks made before it existed).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    # after a manual score (formgrader or the review workbench) the feedback shows that score and the
+    # comments that match it, not the scorer's first reading (course/grading/feedback.py)
+    "course.grading.feedback.ReconcileFeedback",
     "nbgrader.preprocessors.ClearHiddenTests",
     "course.grading.sanitize.SanitizeNotebook",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",

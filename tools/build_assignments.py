@@ -91,6 +91,34 @@ def closing(aid):
            latest submission is the one graded.""")
 
 
+SETUP = (
+    "# Setup: run this cell first (Shift+Enter). It checks that this Jupyter has the course's helper\n"
+    "# package, and says which ethics code the feedback on your reflection can cite first.\n"
+    "try:\n"
+    "    from course.grading.mycode import setup\n"
+    "except ImportError:\n"
+    "    class CourseNotInstalled(Exception):\n"
+    "        def _render_traceback_(self):  # Jupyter shows this plain message instead of a traceback\n"
+    "            return [str(self)]\n"
+    "    raise CourseNotInstalled(\n"
+    "        \"This notebook needs the course's Python package (therapeutic-relationship-course), and this \"\n"
+    "        \"Jupyter does not have it, so the self-checks cannot run.\\n\"\n"
+    "        \"* On your own computer: open the course folder and start Jupyter with 'make lab' (it installs \"\n"
+    "        \"the package), or in a terminal in the course folder run 'pip install -e .', then reopen this \"\n"
+    "        \"notebook.\\n\"\n"
+    "        \"* On your school's JupyterHub: tell your instructor that the hub needs the package \"\n"
+    "        \"therapeutic-relationship-course installed.\\n\"\n"
+    "        \"You can still type your answers and submit them: the grader reads what you typed.\") from None\n"
+    "setup()\n")
+
+# The learner's ethics code travels in the submission (course/grading/mycode.py): a plain,
+# editable cell (no nbgrader metadata: it is not graded), read from its source by the grader.
+MY_CODE = (
+    "# Optional: which ethics code should the feedback on your reflection cite first? Type one between\n"
+    "# the quotes: \"show all\", \"ACA\", \"APA\", \"NASW\", \"AAMFT\" or \"BACP\". It changes no score.\n"
+    "my_code = \"show all\"\n")
+
+
 def q(s):  # a Python string literal
     return json.dumps(s, ensure_ascii=False)
 
@@ -106,6 +134,8 @@ def build(aid, a):
         Under each question there is a grey **answer cell**. Type your answer in it exactly where it says, then press
         **Shift+Enter** to run the cell, and run the **self-check** cell below it.
 
+        * First run the **setup** cell below (Shift+Enter). The cell after it (`my_code`) is optional: it says which
+          profession's ethics code the feedback on your reflection cites first.
         * For the written reflection: **type between the triple quotes `\"\"\"` and do not delete the quotes.**
         * For letter questions: type the letter(s) **between the quotes**, as each answer cell shows.
         * Do not rename the answer (`answer_1`, `choice_2`, ...) and do not add other code to answer cells.
@@ -119,6 +149,13 @@ def build(aid, a):
 
         When you are done, the last section of this notebook says how to submit it.""")
         + (f"\n\n*Content note: {a['content_note']}*" if a.get("content_note") else ""), gid="instructions"))
+    setup = nbformat.v4.new_code_cell(SETUP)
+    setup.metadata["nbgrader"] = {"grade": False, "grade_id": "setup", "locked": True, "schema_version": 3,
+                                  "solution": False, "task": False}
+    cells.append(setup)
+    my_code = nbformat.v4.new_code_cell(MY_CODE)
+    my_code.id = "my-code"
+    cells.append(my_code)
     # --- item 1: the anchor reflection
     cells.append(md(f"## Question 1 (4 points): reflection\n\n{rubric['prompt']}", gid="question_1"))
     cells.append(answer_cell(
@@ -187,7 +224,8 @@ def build(aid, a):
         keyed.append(entry)
     cells.append(md(closing(aid), gid="closing"))
     for c in cells:  # stable cell ids, so regenerating does not churn the diff
-        c.id = c.metadata["nbgrader"]["grade_id"].replace("_", "-")
+        if "nbgrader" in c.metadata:
+            c.id = c.metadata["nbgrader"]["grade_id"].replace("_", "-")
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
     nb.metadata["language_info"] = {"name": "python"}

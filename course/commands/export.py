@@ -29,6 +29,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    import sys
     from pathlib import Path
 
     from course.grading.cohort import db_path
@@ -41,4 +42,6 @@ def run(args) -> int:
                     roster_path=Path(args.roster) if args.roster else None, match_column=args.match_column,
                     items=True if args.items else None, missing_as_zero=args.missing_as_zero)
     print(report.text())
+    if report.pending:
+        print(f"WARNING: {report.pending}", file=sys.stderr)
     return 0

@@ -11,6 +11,9 @@ HELP = "generate feedback for an autograded assignment and check it for leaked s
 def add_arguments(parser) -> None:
     parser.add_argument("assignment", help="assignment id, e.g. m1_frame")
     parser.add_argument("--student", default=None, help="only this student")
+    parser.add_argument("--allow-pending", action="store_true",
+                        help="generate feedback even while answers still wait for a person (course review): "
+                             "their feedback then shows provisional scores")
     add_root_argument(parser)
 
 
@@ -21,6 +24,17 @@ def run(args) -> int:
     root = use_root(args)
     if args.assignment not in gbmod.assignments(root):
         raise CourseError(f"There is no assignment called '{args.assignment}'.")
+    from course.grading.review import pending_summary, review
+
+    pending = [e for e in review(args.assignment, root) if not args.student or e.student == args.student]
+    if pending and not args.allow_pending:
+        raise CourseError(
+            f"Feedback not generated: {pending_summary(pending)} Their feedback would show provisional "
+            "scores and comments that a person may still change.",
+            hint=f"Score them first (course review {args.assignment}; the review workbench or formgrader), then "
+                 "run this again. To send feedback anyway, add --allow-pending.")
+    if pending:
+        print(f"WARNING: {pending_summary(pending)} Their feedback shows provisional scores (--allow-pending).")
     api = gbmod.open_api(root)
     if args.student:
         res = api.generate_feedback(args.assignment, args.student, force=True)

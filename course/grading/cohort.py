@@ -1019,6 +1019,18 @@ def format_summary(summary: Summary, root: Path | None = None) -> str:
         where = (Path(root) / STATE_DIR / "logs") if root else Path(STATE_DIR) / "logs"
         lines.append(f"Details are in {where}. Fix what is named above, then run the same command again: "
                      "only the students not yet graded are graded.")
+    if root is not None:
+        # this run's count covers only the students graded now; the queue covers everyone (as
+        # `course review` and `course report` count it), so a rerun never says 0 while one waits
+        try:
+            from course.grading.review import pending_summary, review
+
+            waiting = review(summary.assignment, root)
+        except Exception:
+            waiting = None
+        if waiting is not None:
+            lines.append(("In all: " + pending_summary(waiting) + f" See: course review {summary.assignment}")
+                         if waiting else "In all: nothing waits for a person.")
     return "\n".join(lines)
 
 

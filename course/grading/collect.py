@@ -133,6 +133,7 @@ class _RosterIndex:
     ids: set[str]
     ambiguous: set[str] = field(default_factory=set)  # slugged names two roster students share
     notes: list[str] = field(default_factory=list)
+    people: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # id -> (first, last, email)
 
 
 def _read_roster(path: Path | None, key: str | None) -> _RosterIndex | None:
@@ -156,6 +157,10 @@ def _read_roster(path: Path | None, key: str | None) -> _RosterIndex | None:
         if not sid:
             continue
         idx.ids.add(sid)
+        first, last = (r.get("First name") or "").strip(), (r.get("Last name") or "").strip()
+        if not (first or last) and "," in (r.get("Student") or ""):
+            last, _, first = (x.strip() for x in r["Student"].partition(","))
+        idx.people[sid] = (first, last, (r.get("Email address") or r.get("email") or r.get("Email") or "").strip())
         if r.get("ID"):
             idx.by_lms_id[r["ID"]] = sid
         names = []
@@ -592,7 +597,37 @@ def collect_zip(root: Path, assignment: str, zip_path: Path, *, roster_path: Pat
     cfg.ZipCollectApp.strict = any(released.glob("*.ipynb"))
 
     with exclusive_with_autograde(root):
-        return _run_collect(ZipCollectApp(coursedir=coursedir, config=cfg), root, assignment, zip_path, coursedir)
+        report = _run_collect(ZipCollectApp(coursedir=coursedir, config=cfg), root, assignment, zip_path, coursedir)
+        if roster_path is not None:
+            _record_names(root, _read_roster(roster_path, match_column), report.students)
+        return report
+
+
+def _record_names(root: Path, roster: _RosterIndex | None, students) -> None:
+    """Put the roster's names and emails on the gradebook's students, so `course review`, the report
+    and the exports show who a student is (a Moodle or Canvas id alone says nothing to a grader).
+    Fields the roster leaves blank keep what the gradebook had."""
+    if roster is None or not (Path(root) / "gradebook.db").exists():
+        return
+    from nbgrader.api import MissingEntry
+
+    from course.grading.gradebook import open_gradebook
+
+    try:
+        with open_gradebook(root) as gb:
+            for sid in sorted(set(students)):
+                first, last, email = roster.people.get(sid, ("", "", ""))
+                if not (first or last or email):
+                    continue
+                try:
+                    st = gb.find_student(sid)
+                    old = (st.first_name, st.last_name, st.email)
+                except MissingEntry:
+                    old = (None, None, None)
+                gb.update_or_create_student(sid, first_name=first or old[0], last_name=last or old[1],
+                                            email=email or old[2])
+    except Exception:   # names are a convenience: never fail a collect over them
+        pass
 
 
 def _run_collect(app, root: Path, assignment: str, zip_path: Path, coursedir) -> CollectReport:

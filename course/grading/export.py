@@ -9,8 +9,12 @@ Three layouts (`FORMATS`):
   Canvas's own gradebook export, which its importer reads back). Canvas needs the student
   identity columns: pass the Canvas gradebook export as ``--roster``.
 * ``moodle``: Moodle's CSV grade import: ``First name, Last name, ID number, Email address`` then
-  one column per assignment. On upload choose "Identify user by" = Email address (or ID number)
-  and map each assignment column to its grade item.
+  one column per assignment named ``<grade item> (Real)``, the form of Moodle's own grade export
+  (a grade item's column is its name followed by " (Real)"; Moodle's import mapping form pre-selects
+  the grade item whose name matches, and "ID number" / "Email address" are the labels of its
+  "Map to" user fields). With a Moodle grade export as --roster, its existing column for the
+  assignment (e.g. ``Assignment: m1_frame (Real)``) is reused. A blank cell means "no grade" to
+  Moodle; every row must identify a Moodle user, or Moodle stops the whole import.
 
 Per-question columns in the LMS layouts are off by default (each column becomes a grade item in
 the LMS); `items=True` adds them. Nobody is dropped silently: the `ExportReport` lists gradebook
@@ -195,9 +199,12 @@ def lms_column(roster: Roster | None, assignment: str) -> str | None:
     want = re.sub(r"[\s_-]+", " ", assignment).strip().lower()
     hits = []
     for c in roster.columns:
-        if c in CANVAS_ID_COLUMNS or c in MOODLE_ID_COLUMNS:
+        if c in CANVAS_ID_COLUMNS or c in MOODLE_ID_COLUMNS or re.search(r"\((Feedback|Percentage|Letter)\)\s*$", c):
             continue
-        title = re.sub(r"[\s_-]+", " ", re.sub(r"\s*\(\d+\)\s*$", "", c)).strip().lower()
+        bare = c
+        if re.search(r"\s\(Real\)\s*$", c):       # Moodle: "Assignment: m1_frame (Real)"
+            bare = re.sub(r"^[^:]{1,40}:\s*", "", re.sub(r"\s*\(Real\)\s*$", "", c))
+        title = re.sub(r"[\s_-]+", " ", re.sub(r"\s*\(\d+\)\s*$", "", bare)).strip().lower()
         if title == want or (title.startswith(want) and not title[len(want)].isalnum()):
             hits.append(c)
     if len(hits) > 1:
@@ -214,9 +221,13 @@ class ExportReport:
     not_on_roster: list[str] = field(default_factory=list)  # graded, but no roster row
     no_submission: dict[str, list[str]] = field(default_factory=dict)  # assignment -> roster ids
     warnings: list[str] = field(default_factory=list)
+    pending: str = ""   # answers still waiting for a person (course review), with the names
 
     def text(self) -> str:
         out = [f"Wrote {self.rows} student row(s) to {self.path}."]
+        if self.pending:
+            out.append("REVIEWS PENDING: " + self.pending + " Their scores in this file are provisional "
+                       "(the csv status column says 'review pending'); score them (course review), then export again.")
         if self.not_on_roster:
             out.append(f"{len(self.not_on_roster)} graded student(s) are NOT on the roster"
                        " (left out of the LMS file; check their ids or add them to the roster): "
@@ -236,7 +247,8 @@ def _num(x: float | None) -> str:
 
 
 def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items: bool | None = None,
-                missing_as_zero: bool = False) -> tuple[list[str], list[list[str]], ExportReport]:
+                missing_as_zero: bool = False, pending: set[str] | None = None
+                ) -> tuple[list[str], list[list[str]], ExportReport]:
     """Header, rows (the first row is points possible) and a report of who was left out or blank."""
     if fmt not in FORMATS:
         raise CourseError(f"Unknown export format '{fmt}'.", hint=f"Choose one of: {', '.join(FORMATS)}.")
@@ -291,6 +303,7 @@ def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items
             st = scores.students.get(sid, {})
             r = by_id.get(sid, {})
             status = ("not on roster" if roster is not None and sid not in by_id
+                      else "review pending" if pending and sid in pending
                       else "graded" if any((sid, a) in scores.submissions for a in scores.assignments)
                       else "no submission")
             rows.append([sid, st.get("first_name") or r.get("First name", ""),
@@ -320,7 +333,11 @@ def build_table(scores: Scores, fmt: str, *, roster: Roster | None = None, items
                 ident = [name, "", "", sid, ""]
             rows.append(ident + values(sid))
     else:  # moodle
-        header = MOODLE_ID_COLUMNS + [h for h, _a, _i in columns]
+        heads = []
+        for h, a, it in columns:
+            existing = lms_column(roster, a) if it is None else None
+            heads.append(existing or (f"{a} (Real)" if it is None else f"{a} {it.name} (Real)"))
+        header = MOODLE_ID_COLUMNS + heads
         for sid in people:
             r = by_id.get(sid)
             st = scores.students.get(sid, {})
@@ -371,7 +388,27 @@ def export(db_file: Path, fmt: str, out: Path, *, assignments: list[str] | None 
     roster = None
     if roster_path is not None:
         roster = read_roster(roster_path, set(scores.students) | {s for s, _ in scores.submissions}, match_column)
-    header, rows, report = build_table(scores, fmt, roster=roster, items=items, missing_as_zero=missing_as_zero)
+    waiting = pending_reviews(Path(db_file).parent, scores.assignments)
+    header, rows, report = build_table(scores, fmt, roster=roster, items=items, missing_as_zero=missing_as_zero,
+                                       pending={e.student for e in waiting})
     write_table(out, header, rows)
     report.path = Path(out)
+    if waiting:
+        from course.grading.review import pending_summary
+
+        report.pending = pending_summary(waiting)
     return report
+
+
+def pending_reviews(root: Path, assignments: list[str]) -> list:
+    """Answers of these assignments still waiting for a person (course.grading.review.review)."""
+    from course.grading.review import review
+
+    out = []
+    for a in assignments:
+        if (Path(root) / "source" / a).is_dir():
+            try:
+                out += review(a, root)
+            except CourseError:
+                continue
+    return out

@@ -50,6 +50,7 @@ from course.grading import items as itemlib
 from course.selfcheck import assigned_value  # the one rule for reading an answer, shared with the self-check
 
 REVIEW_FILE = ".course-review.json"
+REVIEW_COMMENT = "A grader will read this answer before the grade is final."   # on a flagged answer cell
 CHECK_SUFFIX = itemlib.CHECK_SUFFIX
 
 
@@ -174,6 +175,7 @@ class Scored:
     found: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     review: list[str] = field(default_factory=list)
+    text: str = ""          # a reflection's text, shown wrapped under it (never written to the sidecar)
 
     def to_dict(self) -> dict:
         return {"item": self.item, "kind": self.kind, "points": self.points, "max_points": self.max_points,
@@ -197,9 +199,11 @@ def _labels(tags) -> list[str]:
     return [o for o in out if o]
 
 
-def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None = None) -> Scored:
+def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None = None,
+                 lens: str = "all") -> Scored:
     """Score one extracted answer against its key (reflections with the rubric of the course at
-    `root`, default the course in use); never raises."""
+    `root`, default the course in use); never raises. `lens` is the learner's ethics code from the
+    submission's `my_code` line: a reflection's feedback cites it first (course.grading.mycode)."""
     kind = item["kind"]
     review = list(ex.review)
     if not ex.found:
@@ -221,8 +225,10 @@ def score_answer(item: dict, ex: Extracted, max_points: float, root: Path | None
                 review.extend(f"Reflection: {r}" for r in reasons)
             found, missing = list(res.found or []), list(res.missing or [])
             fb = str(getattr(res, "feedback", "") or "").strip() or _reflection_feedback(found, missing)
+            from course.grading.mycode import cite_first
+            fb = cite_first(fb, item["question"], lens, root)
             pts = _clamp(frac, max_points)
-            return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review)
+            return Scored(item["id"], kind, pts, max_points, fb, _labels(found), _labels(missing), review, text)
         r = itemlib.score_item(item, ex.value)
         review.extend(r.review)
         return Scored(item["id"], kind, _clamp(r.fraction, max_points), max_points, r.feedback,
@@ -252,11 +258,25 @@ def _reflection_feedback(found: list, missing: list) -> str:
     return " ".join(parts)
 
 
+def wrapped_reflection(text: str) -> dict:
+    """A display output holding the reflection as wrapped paragraphs: in the answer cell it is one
+    long line per paragraph (formgrader scrolls it sideways), here it reads like prose."""
+    import html as _html
+
+    paras = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    body = "".join(f"<p>{_html.escape(' '.join(p.split()))}</p>" for p in paras)
+    return from_dict({"output_type": "display_data", "metadata": {},
+                      "data": {"text/html": '<div class="course-reflection"><p><strong>The reflection, wrapped for '
+                                            f"reading:</strong></p>{body}</div>",
+                               "text/plain": "The reflection, wrapped for reading:\n\n" + "\n\n".join(paras)}})
+
+
 def _result_outputs(s: Scored) -> list:
     text = f"Scored by the course grader: {s.points:g} of {s.max_points:g} points.\n{s.feedback}".strip()
     if s.review and "instructor will read" not in text and "grader will" not in text:
         text += "\nA grader will review this answer before the grade is final."
-    return [
+    shown = [wrapped_reflection(s.text)] if s.kind == "reflection" and (s.text or "").strip() else []
+    return shown + [
         from_dict({"output_type": "stream", "name": "stdout", "text": text + "\n"}),
         from_dict({"output_type": "execute_result", "execution_count": None, "metadata": {},
                    "data": {"text/plain": repr(float(s.points))}}),
@@ -580,6 +600,9 @@ class ScoreFromSource(NbGraderPreprocessor):
         self._tampered = (resources.get("course") or {}).get("tampered") or []
         self._execute_error = (resources.get("course") or {}).get("execute_error")
         self._notes = submission_notes(nb, resources, self.config, key)
+        from course.grading.mycode import read_lens
+        self._lens = read_lens(nb)
+        resources.setdefault("course", {})["lens"] = self._lens
         self._first = True
         nb, resources = super().preprocess(nb, resources)
         resources.setdefault("course", {})["scores"] = {k: v.to_dict() for k, v in self._results.items()}
@@ -600,7 +623,7 @@ class ScoreFromSource(NbGraderPreprocessor):
                        review=[f"Not scored automatically: {why}."])
         else:
             nb = self._nb
-            s = score_answer(item, extract_answer(nb, item_id), max_points, _course_root(self.config))
+            s = score_answer(item, extract_answer(nb, item_id), max_points, _course_root(self.config), self._lens)
         if self._execute_error:
             s.review.append(f"Running the notebook's code (confined) went wrong: {self._execute_error}; "
                             "the score comes from the answer text, but a grader should look.")
@@ -680,6 +703,8 @@ def submission_notes(nb, resources, config, key) -> list[str]:
         except (SyntaxError, ValueError):
             added.append(i + 1)
             continue
+        if _is_my_code_cell(tree):
+            continue  # the learner's ethics code (course/grading/mycode.py), read from its source
         if any(not (isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant)) for st in tree.body):
             added.append(i + 1)
     if added and not course.get("executed"):
@@ -687,6 +712,21 @@ def submission_notes(nb, resources, config, key) -> list[str]:
                      + ", ".join(map(str, added[:5])) + ") was not run; the grade does not depend on it, "
                      "but a grader may want to see what it tried.")
     return notes
+
+
+def _is_my_code_cell(tree: ast.Module) -> bool:
+    """Only `my_code = <literal>` lines (and bare strings): the template cell, edited or not."""
+    from course.grading.mycode import VAR
+
+    seen = False
+    for st in tree.body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant):
+            continue
+        if assigned_value(st, VAR) is not None and isinstance(assigned_value(st, VAR), ast.Constant):
+            seen = True
+            continue
+        return False
+    return seen
 
 
 class RecordReview(NbGraderPreprocessor):
@@ -711,17 +751,16 @@ class RecordReview(NbGraderPreprocessor):
                         grade.needs_manual_grade = True
                     try:
                         comment = gb.find_comment(s["item"], info["notebook"], info["assignment"], info["student"])
-                        comment.auto_comment = ("A grader will read this answer before the grade is final."
-                                                if s["needs_review"] else None)
+                        comment.auto_comment = REVIEW_COMMENT if s["needs_review"] else None
                     except MissingEntry:
                         pass
                 gb.db.commit()
         except Exception as exc:  # the gradebook is nbgrader's; report, never crash
             self.log.error("course: could not record review flags: %s", exc)
-        self._write_sidecar(info, scores, flagged, manual)
+        self._write_sidecar(info, scores, flagged, manual, (resources.get("course") or {}).get("lens") or "all")
         return nb, resources
 
-    def _write_sidecar(self, info, scores, flagged, manual) -> None:
+    def _write_sidecar(self, info, scores, flagged, manual, lens="all") -> None:
         from nbgrader.coursedir import CourseDirectory
         try:
             cd = CourseDirectory(config=self.config)
@@ -739,6 +778,7 @@ class RecordReview(NbGraderPreprocessor):
             "student": info["student"], "assignment": info["assignment"],
             "items": scores,
             "needs_review": sorted(flagged),
+            "lens": lens,
         }
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")

@@ -142,6 +142,7 @@ class ReviewEntry:
     student: str
     item: str
     reason: str
+    name: str = ""
 
 
 @dataclass
@@ -189,49 +190,82 @@ def gather(root: Path, assignment: str, db_file: Path) -> CohortData:
     data = CohortData(assignment, students, [it.column(single).split("/", 1)[1] for it in items],
                       [it.max_score for it in items], matrix, totals, scores.max_total[assignment])
     sidecars = read_sidecars(root, assignment)
-    graded_by_hand = set(_manual_scored(db_file, assignment))
-    reflection_ids = set(_reflection_questions(root, assignment))
+    questions = _reflection_questions(root, assignment)
+    manual = _manual_by_cell(db_file, assignment)
+    from course.grading.workbench import decision_for
+
     for s in students:
         if s not in sidecars:
             data.left_out.append((s, "no review record (autograde this student again)"))
     for s, side in sidecars.items():
+        if s not in students:
+            continue
         seen_reflection = False
-        for nb in side.values() if isinstance(side, dict) else []:
+        for nbname, nb in (side.items() if isinstance(side, dict) else []):
             for gid, it in (nb.get("items") or {}).items() if isinstance(nb, dict) else []:
-                if not isinstance(it, dict):
+                if not isinstance(it, dict) or it.get("kind") != "reflection":
                     continue
-                if it.get("kind") == "reflection":
-                    seen_reflection = True
-                    if not (it.get("found") or it.get("missing")):
-                        data.left_out.append((s, "the reflection was empty or could not be read"))
-                    cnt = data.reflection_items.setdefault(it.get("item", gid), {"n": 0, "auto": 0})
-                    cnt["n"] += 1
-                    cnt["auto"] += 0 if it.get("needs_review") else 1
-                if it.get("kind") == "reflection" and (it.get("found") or it.get("missing")):
-                    data.reflections.append({"student": s, "question": it.get("item", gid),
-                                             "found": it.get("found") or [], "missing": it.get("missing") or []})
-                if it.get("needs_review") and (s, gid) not in graded_by_hand:   # as `course review` counts
-                    why = "; ".join(it.get("review_reasons") or []) or "the automatic score is unsure"
-                    data.review.append(ReviewEntry(s, it.get("item", gid), why))
-        if reflection_ids and not seen_reflection and s in students:
+                seen_reflection = True
+                item = it.get("item", gid)
+                cnt = data.reflection_items.setdefault(item, {"n": 0, "auto": 0})
+                cnt["n"] += 1
+                cnt["auto"] += 0 if it.get("needs_review") else 1
+                found, missing = list(it.get("found") or []), list(it.get("missing") or [])
+                how = "scorer"
+                ticked = decision_for(root, assignment, s, nbname, gid, manual.get((s, gid)))
+                labels = _concept_labels(root, questions.get(item))
+                if ticked is not None and labels:
+                    # the person's judgment (review workbench) replaces the scorer's first reading
+                    found = [lab for cid, lab in labels if cid in set(ticked)]
+                    missing = [lab for cid, lab in labels if cid not in set(ticked)]
+                    how = "grader"
+                elif not (found or missing):
+                    if _empty_reflection(it) and labels:
+                        found, missing, how = [], [lab for _cid, lab in labels], "empty"
+                    else:
+                        data.left_out.append((s, "the reflection could not be read (see course review)"))
+                        continue
+                data.reflections.append({"student": s, "question": item, "found": found, "missing": missing,
+                                         "source": how})
+        if questions and not seen_reflection:
             data.left_out.append((s, "no reflection answer in the review record"))
-    flagged = {(r.student, r.item) for r in data.review}
-    for s, item, in _needs_manual(db_file, assignment):
-        base = item[:-len("-check")] if item.endswith("-check") else item
-        if (s, item) not in flagged and (s, base) not in flagged:
-            data.review.append(ReviewEntry(s, item, "marked 'needs manual grade' in the gradebook"))
+    # the review queue: exactly what `course review` lists (course.grading.review.review)
+    from course.grading.review import review
+
+    try:
+        pending = review(assignment, root)
+    except CourseError:
+        pending = []
+    for e in pending:
+        why = "; ".join(e.reasons) or "the automatic score is unsure"
+        data.review.append(ReviewEntry(e.student, e.item, why, e.name))
     data.review.sort(key=lambda r: (r.student, r.item))
     return data
 
 
-def _manual_scored(db_file: Path, assignment: str) -> list[tuple[str, str]]:
-    """(student, grade cell) pairs a grader has scored by hand."""
+def _empty_reflection(it: dict) -> bool:
+    return "No reflection was written" in str(it.get("feedback") or "")
+
+
+def _concept_labels(root: Path, question: str | None) -> list[tuple[str, str]]:
+    """[(concept id, label)] of a reflection question's rubric; [] when it cannot be read."""
+    if not question:
+        return []
+    try:
+        from course.rubric import load_rubric
+
+        return [(c.id, c.label) for c in load_rubric(question, root).concepts]
+    except Exception:
+        return []
+
+
+def _manual_by_cell(db_file: Path, assignment: str) -> dict[tuple[str, str], float]:
     import sqlite3
 
     con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
     try:
-        return con.execute(
-            """SELECT sa.student_id, c.name FROM grade g
+        rows = con.execute(
+            """SELECT sa.student_id, c.name, g.manual_score FROM grade g
                JOIN submitted_notebook sn ON g.notebook_id = sn.id
                JOIN submitted_assignment sa ON sn.assignment_id = sa.id
                JOIN assignment a ON sa.assignment_id = a.id
@@ -239,22 +273,7 @@ def _manual_scored(db_file: Path, assignment: str) -> list[tuple[str, str]]:
                WHERE a.name = ? AND g.manual_score IS NOT NULL""", (assignment,)).fetchall()
     finally:
         con.close()
-
-
-def _needs_manual(db_file: Path, assignment: str) -> list[tuple[str, str]]:
-    import sqlite3
-
-    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
-    try:
-        return con.execute(
-            """SELECT sa.student_id, c.name FROM grade g
-               JOIN submitted_notebook sn ON g.notebook_id = sn.id
-               JOIN submitted_assignment sa ON sn.assignment_id = sa.id
-               JOIN assignment a ON sa.assignment_id = a.id
-               JOIN base_cell c ON g.cell_id = c.id
-               WHERE a.name = ? AND g.needs_manual_grade = 1""", (assignment,)).fetchall()
-    finally:
-        con.close()
+    return {(r[0], r[1]): r[2] for r in rows}
 
 
 def _reflection_questions(root: Path, assignment: str) -> dict[str, str]:
@@ -356,11 +375,17 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
     L += ["## Concepts the reflections missed", ""]
     if has_cov:
         counted = len({r["student"] for r in data.reflections})
+        by_grader = len({r["student"] for r in data.reflections if r.get("source") == "grader"})
+        empty = len({r["student"] for r in data.reflections if r.get("source") == "empty"})
+        left = sorted(set(data.left_out))
         L += ["For each reflection question, how many answers showed each rubric concept. The most missed "
               "concepts come first: these are the ones to revisit in the next seminar.", "",
-              f"Counted: {counted} of {len(data.students)} submission(s)."
-              + (" Left out: " + "; ".join(f"{st} ({why})" for st, why in sorted(set(data.left_out))) + "."
-                 if data.left_out else ""), "",
+              f"Counted: {counted} of {len(data.students)} submission(s)"
+              + (f"; for {by_grader} of them a grader's ticked concepts (review workbench) replace the scorer's "
+                 "reading" if by_grader else "")
+              + (f"; {empty} empty reflection(s) count as missing every concept" if empty else "") + "."
+              + (f" Left out ({len(left)}): " + "; ".join(f"{st} ({why})" for st, why in left) + "."
+                 if left else " Nobody was left out."), "",
               "| question | concept | found | missed | missed (%) |", "|---|---|---:|---:|---:|"]
         for c in cov:
             L.append(f"| {c.question} | {c.concept} | {c.found} | {c.missing} | {100 * c.miss_rate:.0f}% |")
@@ -394,7 +419,8 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
               "(open them in the formgrader; a manual score replaces the automatic one).", "",
               "| student | item | why |", "|---|---|---|"]
         for r in data.review:
-            L.append(f"| {r.student} | {r.item} | {r.reason.replace('|', '/')} |")
+            who = f"{r.student} ({r.name})" if r.name else r.student
+            L.append(f"| {who} | {r.item} | {r.reason.replace('|', '/')} |")
     else:
         L += ["Nothing is waiting for review."]
     L.append("")

@@ -29,6 +29,7 @@ from pathlib import Path
 from course.errors import CourseError
 
 COMMENTS_FILE = "review-comments.json"      # reusable comments per question, in the course root
+DECISIONS_FILE = "review-decisions.json"    # the concepts a grader ticked with each manual score
 
 
 @dataclass
@@ -195,8 +196,11 @@ def suggested(result, ticked: set[str], rubric=None) -> float:
     return round(pts, 2)
 
 
-def save_grade(root: str | Path | None, assignment: str, entry: Entry, points: float, comment: str = "") -> None:
-    """Write the manual score and comment, as formgrader would."""
+def save_grade(root: str | Path | None, assignment: str, entry: Entry, points: float, comment: str = "",
+               ticked: list[str] | None = None) -> None:
+    """Write the manual score and comment, as formgrader would. `ticked`: the rubric concepts the
+    grader judged present (concept ids); kept in review-decisions.json so that the feedback and the
+    report's concept counts follow the person's judgment, not the scorer's first reading."""
     from course.grading import gradebook as gbmod
 
     if not 0 <= points <= entry.max_points:
@@ -212,6 +216,54 @@ def save_grade(root: str | Path | None, assignment: str, entry: Entry, points: f
             pass
         gb.db.commit()
     entry.manual, entry.comment = float(points), comment.strip()
+    record_decision(gbmod.course_root(root), assignment, entry.student, entry.notebook, entry.grade_id,
+                    float(points), ticked)
+
+
+def _decisions_path(root: Path) -> Path:
+    return Path(root) / DECISIONS_FILE
+
+
+def load_decisions(root: Path) -> dict:
+    """{assignment: {student: {notebook: {grade_id: {"score": float, "ticked": [concept ids]}}}}}."""
+    try:
+        data = json.loads(_decisions_path(root).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def record_decision(root: Path, assignment: str, student: str, notebook: str, grade_id: str, score: float,
+                    ticked: list[str] | None) -> None:
+    import os
+
+    data = load_decisions(root)
+    slot = data.setdefault(assignment, {}).setdefault(student, {}).setdefault(notebook, {})
+    if ticked is None:
+        slot.pop(grade_id, None)          # a score without ticks: the feedback uses the person's score only
+    else:
+        slot[grade_id] = {"score": float(score), "ticked": sorted(set(map(str, ticked)))}
+    path = _decisions_path(root)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def decision_for(root: Path, assignment: str, student: str, notebook: str, grade_id: str,
+                 manual_score: float | None) -> list[str] | None:
+    """The concepts a grader ticked with the manual score now in the gradebook; None when there is no
+    such record or the score was changed since (for example in formgrader)."""
+    if manual_score is None:
+        return None
+    rec = (((load_decisions(root).get(assignment) or {}).get(student) or {}).get(notebook) or {}).get(grade_id)
+    if not isinstance(rec, dict) or not isinstance(rec.get("ticked"), list):
+        return None
+    try:
+        if abs(float(rec.get("score")) - float(manual_score)) > 1e-9:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return [str(t) for t in rec["ticked"]]
 
 
 def load_comments(root: Path) -> dict[str, list[str]]:
@@ -338,6 +390,9 @@ class Workbench:
 
             rub = load_rubric(r.question, self.root)
             found = {f["concept"] for f in r.found}
+            ticked = decision_for(self.root, self.assignment, e.student, e.notebook, e.grade_id, e.manual)
+            if ticked is not None:
+                found = set(ticked)       # what this grader decided before, not the scorer's reading
             for c in rub.concepts:
                 cb = w.Checkbox(value=c.id in found, description=c.label, indent=False)
                 cb.concept = c.id
@@ -381,7 +436,8 @@ class Workbench:
             return
         e = self.entries[self.i]
         try:
-            save_grade(self.root, self.assignment, e, float(self.score.value), self.comment.value)
+            ticked = [cb.concept for cb in self.concepts.children if cb.value] if e.result is not None else None
+            save_grade(self.root, self.assignment, e, float(self.score.value), self.comment.value, ticked)
         except CourseError as exc:
             self.status.value = f"<p>{html.escape(str(exc))}</p>"
             return

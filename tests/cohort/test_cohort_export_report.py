@@ -84,8 +84,10 @@ def test_moodle_file_follows_the_csv_import_layout(graded_course, tmp_path):
             w.writerow([f"F{s}", f"L{s}", s, "", "", f"{s}@example.edu"])
     rep = export(graded_course / "gradebook.db", "moodle", tmp_path / "m.csv", roster_path=roster, items=True)
     rows = _read(tmp_path / "m.csv")
+    # Moodle names a grade item's column "<name> (Real)" and pre-maps such a column to the item of
+    # that name; "ID number" and "Email address" are its "Map to" user fields
     assert rows[0] == ["First name", "Last name", "ID number", "Email address",
-                       "ps1/q1-test", "ps1/q2-test", "ps1/q3-test", "ps1"]
+                       "ps1 q1-test (Real)", "ps1 q2-test (Real)", "ps1 q3-test (Real)", "ps1 (Real)"]
     body = {r[2]: r for r in rows[1:]}  # no points-possible row in Moodle's layout
     assert len(rows) == 7 and rep.not_on_roster == [] and rep.no_submission == {"ps1": []}
     for s, r in body.items():
@@ -140,3 +142,17 @@ def test_report_reads_concepts_and_review_flags_from_sidecars(graded_course, tmp
     assert "| q2 | Consent | 0 | 2 | 100% |" in text and "| q2 | Frame | 2 | 0 | 0% |" in text
     assert "| s01 | q2 | Reflection: very short |" in text
     assert (root / "reports" / A / "concepts.png").is_file()
+
+
+def test_moodle_file_reuses_the_column_of_a_moodle_grade_export(graded_course, tmp_path):
+    roster = tmp_path / "moodle-export.csv"
+    with open(roster, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["First name", "Last name", "ID number", "Institution", "Department", "Email address",
+                    "Assignment: ps1 (Real)", "Assignment: ps1 (Feedback)", "Course total (Real)"])
+        for s in ["s01", "s02", "s03", "s04", "s05", "s06"]:
+            w.writerow([f"F{s}", f"L{s}", s, "", "", f"{s}@example.edu", "-", "", "-"])
+    export(graded_course / "gradebook.db", "moodle", tmp_path / "m.csv", roster_path=roster)
+    rows = _read(tmp_path / "m.csv")
+    assert rows[0] == ["First name", "Last name", "ID number", "Email address", "Assignment: ps1 (Real)"]
+    assert {r[2]: float(r[4]) for r in rows[1:]} == {s: sum(v) for s, v in EXPECTED.items()}

@@ -224,3 +224,27 @@ def test_canvas_test_student_is_dropped_with_a_line(root, tmp_path):
     rep = collect_zip(root, A, z, roster_path=roster)
     assert rep.students == ["cokafor"]
     assert "Left out Canvas's 'Student, Test' (roster line 4)" in rep.text()
+
+
+def test_a_moodle_collect_puts_roster_names_where_course_review_shows_them(root, tmp_path):
+    """`course review` in a Moodle course listed only ID numbers: the roster's names now reach the
+    gradebook at collect, and the review list (and report, exports) show them."""
+    from nbgrader.api import Gradebook
+
+    from course.grading.review import format_entries, review
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}"):
+        pass
+    (root / "source" / A).mkdir(parents=True)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("First name,Last name,ID number,Email address\nJosé,Núñez,700001,jn@example.edu\n"
+                      "Aroha,Ngata,700002,\n", encoding="utf-8")
+    rep = collect_zip(root, A, _moodle_zip(tmp_path, ["José Núñez", "Aroha Ngata"]), roster_path=roster,
+                      match_column="ID number")
+    assert rep.students == ["700001", "700002"]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        st = gb.find_student("700001")
+        assert (st.first_name, st.last_name, st.email) == ("José", "Núñez", "jn@example.edu")
+    entries = review(A, root)          # collected, not autograded yet: both need a person
+    assert {(e.student, e.name) for e in entries} == {("700001", "José Núñez"), ("700002", "Aroha Ngata")}
+    assert "700001 (José Núñez)" in format_entries(entries)
