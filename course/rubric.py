@@ -1054,6 +1054,31 @@ def _validate_one(f: Path, report: Report) -> None:
                 report.add(f, L(keypath + (i,)), f"pattern {p!r}: {exc}",
                            "slots are joined by ' + ', alternatives by '|'; prefix a slot with ! (must be negated) or ?")
 
+    def check_unless(keypath, ul):
+        """'unless' lists single words (or word* prefixes): the scorer looks each up as one word,
+        so a phrase would silently count by its first word only."""
+        if ul is None:
+            return
+        if not isinstance(ul, list) or not all(isinstance(w, str) for w in ul):
+            report.add(f, L(keypath + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+            return
+        for j, w in enumerate(ul):
+            try:
+                alts = _expand(w, sterms).split("|")
+            except ValueError as exc:
+                report.add(f, L(keypath + ("unless", j)), str(exc), "define it under 'terms'")
+                continue
+            for alt in alts:
+                words = alt.strip().lower().replace("-", " ").split()
+                if len(words) > 1:
+                    report.add(f, L(keypath + ("unless", j)),
+                               f"'unless' entry {w!r} has several words ({alt.strip()!r}); only '{words[0]}' would count",
+                               f"list single words (e.g. unless: [{', '.join(repr(x) for x in words if x not in FUNCTION_WORDS) or words[0]}]) "
+                               "or move the phrase into the pattern as a ! slot")
+                elif words and not WORD_RE.match(words[0]):
+                    report.add(f, L(keypath + ("unless", j)), f"'unless' entry {w!r} is not a plain word",
+                               "use letters/digits, with an optional * at the end")
+
     cs = data.get("concepts")
     if not isinstance(cs, list) or not cs:
         report.add(f, L(("concepts",)), "the rubric has no concepts", "list the concepts a good answer shows under 'concepts:'")
@@ -1115,6 +1140,7 @@ def _validate_one(f: Path, report: Report) -> None:
                 if not isinstance(r.get(k), str) or not r.get(k, "").strip():
                     report.add(f, L(kp + (k,)), f"'{rid}' has no '{k}'", f"add '{k}:'")
             check_patterns(kp + ("patterns",), r.get("patterns"), True)
+            check_unless(kp, r.get("unless"))
             cl = r.get("codes", [])
             if not isinstance(cl, list):
                 report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [aca-2014-a5d]")
@@ -1165,9 +1191,7 @@ def _validate_one(f: Path, report: Report) -> None:
             report.add(f, L(kp + ("harmful",)), f"decision '{did}' has harmful: {harmful!r}", "write harmful: true or leave it out")
             harmful = False
         check_patterns(kp + ("patterns",), d.get("patterns"), True)
-        ul = d.get("unless")
-        if ul is not None and (not isinstance(ul, list) or not all(isinstance(w, str) for w in ul)):
-            report.add(f, L(kp + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+        check_unless(kp, d.get("unless"))
         cl = d.get("codes", [])
         if not isinstance(cl, list):
             report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [apa-2017-305a]")

@@ -498,3 +498,22 @@ def test_validator_checks_decisions_synonyms_and_people(tmp_path):
     assert "lowercase-with-hyphens" in text and "harmful: 'maybe'" in text
     assert "synonym set 'friend'" in text and "unknown key 'speaker'" in text
     assert all(f"{f.name}:" in p or str(f) in p for p in probs)
+
+
+def test_validator_rejects_multi_word_unless_entries(tmp_path):
+    """An 'unless' entry is looked up as one word: a phrase would count by its first word only
+    ('would not' once cancelled m3's check on every 'would'), so validate names file, line and fix."""
+    q = "countertransference.irritation"
+    src = (rubric.REFLECTIONS_DIR / f"{q}.yml").read_text(encoding="utf-8")
+    assert "    unless: [supervis*, consult*]\n" in src
+    bad = src.replace("    unless: [supervis*, consult*]\n", "    unless: [supervis*, would not]\n", 1)
+    f = tmp_path / f"{q}.yml"
+    f.write_text(bad, encoding="utf-8")
+    probs = validate_files([f]).problems
+    hits = [str(p) for p in probs if "would not" in str(p)]
+    assert len(hits) == 1, [str(p) for p in probs]
+    line = next(i for i, ln in enumerate(bad.splitlines(), 1) if "would not" in ln)
+    assert f"{f.name}:{line}" in hits[0] or f"{f}:{line}" in hits[0], hits[0]
+    assert "only 'would' would count" in hits[0] and "single words" in hits[0]
+    f.write_text(src, encoding="utf-8")
+    assert not validate_files([f]).problems
