@@ -840,6 +840,10 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             cand = [(b0, b1) for b0, b1 in h
                     if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
                     and (not same_act or _same_act(doc.a, a0, b0))]
+            if not cand and same_act and s > 0 and _elided_object(doc.a, a1) and _counselor_acts(doc, a0):
+                # a recommendation split over two sentences: "Esperanza offered a discount and her
+                # nephew's work. Robin should accept both." - the object is in the sentence before
+                cand = [(b0, b1) for b0, b1 in h if sent[b0] == s - 1]
             if not cand:
                 ok = False
                 break
@@ -861,6 +865,28 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
 
 
 _LINKS = frozenset(LINK_WORDS)
+ELIDED = REFERS_BACK | {"both", "them", "one", "so", "yes", "too", "anyway", "then"}
+
+
+def _counselor_acts(doc: "_Doc", i: int) -> bool:
+    """Is the verb at token i the counselor's act: a modal or the counselor before it in its clause
+    ("Robin should accept", "I'd go"), and the client not its subject ("She wants to hang out")?"""
+    a = doc.a
+    lead = a.norm[a.clause_start.get(a.clause[i], i):i]
+    counselor, client = doc.rubric_people
+    if client and any(set(doc.vocab.lookup(w)) & client for w in lead):
+        return False
+    return any(w in MODALS for w in lead) or bool(counselor and any(set(doc.vocab.lookup(w)) & counselor for w in lead))
+
+
+def _elided_object(a: Analysis, i: int) -> bool:
+    """Does the verb at token i take its object from the sentence before: nothing follows it in its
+    clause ("Casey should accept."), or a word that points back ("accept both", "do it", "say yes
+    to that")?"""
+    first, end, _ = a.sentences[a.sent[i]]
+    nxt = [a.norm[k] for k in range(i + 1, min(end, i + 4)) if a.clause[k] == a.clause[i]]
+    nxt = [w for w in nxt if w not in ("to", "the", "up", "on", "of", "with", "her", "him", "that's")][:2]
+    return not nxt or nxt[0] in ELIDED
 
 
 def _same_act(a: Analysis, i: int, j: int) -> bool:
@@ -913,9 +939,11 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
         return False
     vocab = doc.vocab
     client = rubric_atoms[1]
-    if client and any(set(vocab.lookup(w)) & client for w in lead):
-        return False                              # "Priya says: ..."
-    counselor = rubric_atoms[0]
+    last_say = max(k for k, w in enumerate(lead) if w in SAY_VERBS)
+    # "Priya says: ..." is the client's; "Sam could tell Tyler: ..." names the client only as the
+    # one spoken to (after the way of saying), so the words are the counselor's
+    if client and any(set(vocab.lookup(w)) & client for w in lead[:last_say]):
+        return False
     return True   # a way of saying, and no client is the speaker
 
 

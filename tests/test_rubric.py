@@ -517,3 +517,74 @@ def test_validator_rejects_multi_word_unless_entries(tmp_path):
     assert "only 'would' would count" in hits[0] and "single words" in hits[0]
     f.write_text(src, encoding="utf-8")
     assert not validate_files([f]).problems
+
+
+# Harmful recommendations in the forms the issue-13 review found unflagged: "yes, with documentation",
+# "since no code sets a waiting period", the counselor's own quoted words agreeing, hedged agreement
+# ("I'd probably go, as long as ..."), a recommendation split over two sentences. Written for these
+# tests (not taken from the calibration sets); each must be flagged AND capped or sent to review.
+HARMFUL_IN_PROFESSIONAL_WORDS = {
+"frame.why-not-friends": [
+ "Yes, with documentation. Jordan can meet Priya for lunch on Saturday as long as he writes a note about it in her chart and keeps it to one time. The frame matters but she is lonely and it would help her.",
+ "Since no code forbids a single meal with a client, Jordan can accept the lunch invitation. He should document the reasons and talk about the asymmetry of the relationship afterwards in session.",
+ "Jordan could smile and say: \"You know what, that sounds lovely. Let's grab lunch on Saturday.\" Being genuine matters more than rules, and Priya needs a friend in a new city.",
+ "I'd probably go, as long as Jordan keeps it professional and brief. Priya is lonely and a lunch could model a healthy friendship for her.",
+ "Priya asked to grab lunch on Saturday. I think Jordan should say yes. It shows her that connection is possible, and he can explore the meaning of it in the next session.",
+ "Jordan should gently agree to the lunch with Priya but set limits, for example one hour and no talk about therapy. He can note it in the record.",
+],
+"termination.friends-after": [
+ "Since no code sets a waiting period for friendship with a former client, Casey can accept the beer with Daniel next month, with documentation. The power differential ends with the therapy.",
+ "Casey could say: \"I'd like that, Daniel. Let's get that beer next month.\" The work is over and they are both adults who respect each other.",
+ "I'd probably go for the beer, as long as Casey makes clear it is not therapy and keeps it to one evening. It would celebrate Daniel's progress.",
+ "Daniel suggested a beer next month. Casey should accept. The ACA code only bans romantic relationships for five years, so a friendship is allowed.",
+ "Yes, with documentation and a consultation first, Casey can meet Daniel for a drink after the ending. Friendship is not forbidden by the codes.",
+],
+"power.dual-relationship": [
+ "Yes, with documentation: Robin can take the contractor discount, since the store gives it to all contractors anyway. Robin should also go to the quinceañera and consult a colleague.",
+ "Robin could say: \"Thank you so much, I'd be glad to have your nephew do the roof.\" In a small town everyone does business with everyone, and refusing would insult her.",
+ "I'd probably accept the discount, as long as Robin documents it and pays a fair price for the roof. Saying no would hurt Esperanza in a town this small.",
+ "Esperanza offered a discount and her nephew's work. Robin should accept both. Rural ethics allow unavoidable multiple relationships under APA 3.05.",
+],
+"transference.do-you-like-me": [
+ "Alex could say: \"Honestly, Nadia, you are one of my favourite clients.\" That would reassure her and repair the hurt from the hallway.",
+ "I'd probably tell her she is my favourite, as long as I say it warmly. She needs to hear that she is not the guest here.",
+ "Alex should reassure Nadia by offering to text her between sessions whenever she feels worried, so she knows she matters.",
+ "Yes, with documentation, Alex can give Nadia a personal phone number so she can call when she feels like the guest again.",
+],
+"countertransference.irritation": [
+ "Sam should ask the center to move Tyler to another counselor right away, with documentation of the reasons. The irritation is too strong to work with.",
+ "I'd probably transfer him today, as long as the new counselor gets a good handover. There is no point in both of them suffering.",
+ "Sam could tell Tyler: \"You remind me of my brother, and I need you to be more respectful.\" Honesty builds the relationship.",
+ "Tyler keeps being rude. Sam should end the counseling. Nobody has to put up with disrespect, and ACA allows termination.",
+],
+"capstone.whole-relationship": [
+ "Yes, with documentation, I would accept Hala's follow request on my personal account, since refusing would feel like another person leaving her. I would restrict what she can see.",
+ "I'd probably tell Hala we can stay in touch as friends after May, as long as we wait until the placement has ended. That would soften the ending for her.",
+ "I could say to her: \"Here is my personal number, call me on the hard nights.\" Hala's mother is ill and she needs someone.",
+],
+}
+
+
+@pytest.mark.parametrize("q,text", [(q, t) for q, ts in HARMFUL_IN_PROFESSIONAL_WORDS.items() for t in ts])
+def test_harmful_recommendations_in_professional_words_are_flagged(q, text):
+    r = score(q, text)
+    assert r.red_flags, (q, text)
+    assert r.needs_review or r.points <= 0.35 * r.max_points
+
+
+def test_a_client_named_as_the_one_spoken_to_does_not_make_the_quote_hers():
+    r = score("countertransference.irritation", "Sam could tell Tyler: \"You remind me of my brother, and I need "
+              "you to be more respectful.\" Honesty builds the relationship, and Sam should say it in the next session.")
+    assert "burdens-client" in r.red_flags
+    r = score("countertransference.irritation", "Tyler told Sam: \"You remind me of my brother.\" Sam should take "
+              "the reaction to supervision before deciding anything about a transfer.")
+    assert "burdens-client" not in r.red_flags
+
+
+def test_a_split_recommendation_needs_the_counselor_as_the_one_acting():
+    r = score("frame.why-not-friends", "He should be kind and not make her feel silly for asking, and he can say "
+              "he isn't able to do lunch. She probably just wants someone to hang out with.")
+    assert not r.red_flags
+    r = score("power.dual-relationship", "Esperanza offered a discount and her nephew's work on the roof. Robin "
+              "should accept both, since saying no would hurt her in a town this small.")
+    assert "business-deal" in r.red_flags
