@@ -44,7 +44,9 @@ DEFAULT_CHECKS = {
     "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
     "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
     "confidence": 0.6,          # a score is final (auto-accepted) only at or above this confidence
-    "rejection_cap": 1,         # most points for an answer that states course ideas only to dismiss them
+    "rejection_cap": 0.5,       # most points for an answer that states course ideas only to dismiss them
+                                # (or pairs a harmful plan with concepts named only to be set aside)
+    "base_credit": 0.15,        # share of the points an on-topic answer in the student's own words starts from
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -478,6 +480,8 @@ class _Doc:
             for aid in refs & occ_set:
                 for i in occ[aid]:
                     applied[sent[i]] = True
+            for k in a.items:          # a list item's implied subject is the counselor ("- Decline the discount")
+                applied[k] = True
             self.applied = applied
         else:
             self.applied = [True] * len(a.sentences)
@@ -687,6 +691,14 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         per_sentence[a.sent[lo]] = per_sentence.get(a.sent[lo], 0) + 1
         earned += c.weight * credit
     points = rubric.max_points * earned / total_w
+    # an answer about this case, in the student's own words, has begun to answer: base_credit of
+    # the points before any concept is found (an expert gives such an answer 1 of 4, an off-topic,
+    # copied or empty one 0); the concepts found fill the rest
+    base = float(ck["base_credit"])
+    if base and rubric.topic_atoms and a.sentences:
+        own = 1 - sum(doc.copied) / max(1, a.n_words)
+        if own >= 0.5 and len(doc.topic_sents) / len(a.sentences) >= float(ck["off_topic_ratio"]):
+            points = rubric.max_points * (base + (1 - base) * earned / total_w)
 
     # substance
     factor = 1.0
@@ -756,8 +768,11 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     result.decisions += result.red_flags
 
     # ideas reported as someone else's view and then dismissed
-    if a.rejected:
+    if a.rejected or (cap is not None and negated_only):
+        # ideas reported only to be dismissed, or a harmful plan beside concepts named only to be
+        # set aside ("no need to consult ... Robin should take the discount"): the expert's 0 band
         points = min(points, float(ck["rejection_cap"]))
+    if a.rejected:
         reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
     if lookalikes >= int(ck["lookalike_review"]):
         reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
@@ -840,9 +855,11 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             cand = [(b0, b1) for b0, b1 in h
                     if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
                     and (not same_act or _same_act(doc.a, a0, b0))]
-            if not cand and same_act and s > 0 and _elided_object(doc.a, a1) and _counselor_acts(doc, a0):
+            if (not cand and same_act and len(pat.slots) == 2 and s > 0 and _elided_object(doc.a, a1)
+                    and _counselor_acts(doc, a0)):
                 # a recommendation split over two sentences: "Esperanza offered a discount and her
-                # nephew's work. Robin should accept both." - the object is in the sentence before
+                # nephew's work. Robin should accept both." - the object (the second of a verb +
+                # object pattern) is in the sentence before
                 cand = [(b0, b1) for b0, b1 in h if sent[b0] == s - 1]
             if not cand:
                 ok = False

@@ -59,6 +59,9 @@ into out up only just each every there here who which where until while also
 """.split())
 
 
+_LEAD_MARK_RE = re.compile(r"[ \t\n]*(?:[-*\u2022]|\d+[.)])[ \t]")
+
+
 class Analysis:
     """One answer, analysed. Token i is described by the parallel lists norm[i], sent[i], ...
 
@@ -68,7 +71,7 @@ class Analysis:
     """
 
     __slots__ = ("text", "low", "norm", "raw", "sent", "clause", "negd", "sentences", "clause_start",
-                 "n_words", "n_real", "n_list", "_spans", "rejected")
+                 "n_words", "n_real", "n_list", "_spans", "rejected", "items")
 
     def __init__(self, text):
         self.text = text
@@ -85,6 +88,7 @@ class Analysis:
         self.n_list = 0                # sentences that are bare lists of terms
         self._spans = None
         self.rejected: list[int] = []  # sentences whose ideas are reported only to be dismissed
+        self.items: set[int] = set()   # sentences that are items of a bulleted or numbered list
 
     @property
     def neg(self) -> list[bool]:
@@ -129,6 +133,9 @@ def analyse(text: str) -> Analysis:
     low = text.lower()
     if "\u2019" in low or "\u2018" in low:
         low = low.replace("\u2019", "'").replace("\u2018", "'")   # same length: offsets hold
+    lead = _LEAD_MARK_RE.match(low)
+    if lead:                       # "1. Talk to ..." at the very start: blank the marker (offsets hold)
+        low = " " * lead.end() + low[lead.end():]
     a.low = low
     norm, negd, raw = a.norm, a.negd, a.raw
     norm_append, negd_append = norm.append, negd.append
@@ -145,6 +152,7 @@ def analyse(text: str) -> Analysis:
     prev = ""
     n_list = 0
     i = 0
+    item_next = bool(lead)
 
     def close_clause():
         nonlocal c_id, negc, clause_first, dismiss, last_neg
@@ -168,7 +176,7 @@ def analyse(text: str) -> Analysis:
         dismiss = False
 
     def close_sentence():
-        nonlocal s_id, sent_first, seg_start, seg_lens, prev, fw, n_list
+        nonlocal s_id, sent_first, seg_start, seg_lens, prev, fw, n_list, item_next
         close_clause()
         n = len(norm) - sent_first
         if n > 0:
@@ -180,8 +188,14 @@ def analyse(text: str) -> Analysis:
             real = n >= 4 and fw >= 1 and (fw / n) >= 0.12 and not is_list
             if is_list or (n >= 5 and (fw / n) < 0.12):
                 n_list += 1
+            if item_next:
+                a.items.add(len(sentences))
+                # a list item is a step, not a fragment: "Decline the discount." counts as a sentence
+                real = real or (n >= 2 and not is_list)
             sentences.append((sent_first, len(norm), real))
             s_id += 1
+        if n > 0:
+            item_next = False
         sent_first = seg_start = len(norm)
         fw = 0
         seg_lens = []
@@ -245,6 +259,8 @@ def analyse(text: str) -> Analysis:
             prev = ""
         else:                                   # sentence end or paragraph/list break
             close_sentence()
+            if _b and _b.strip() and _b.strip()[-1] in "-*\u2022.)":
+                item_next = True
     close_sentence()
     sent, clause = a.sent, a.clause
     for k, (first, end, _r) in enumerate(sentences):

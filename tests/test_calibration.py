@@ -208,10 +208,16 @@ def test_length_alone_does_not_rank_answers(scored, sets):
     for rows in (scored, sets[RESERVE], sets["tune"]):
         for q in {r["question"] for r in rows}:
             mine = [r for r in rows if r["question"] == q]
-            strong = max(r["auto"] for r in mine if r["kind"] == "strong")
+            best = [r["auto"] for r in mine if r["kind"] == "strong"] or [r["auto"] for r in mine if r["kind"] == "good"]
+            if not best:
+                continue
+            strong = max(best)
             for r in mine:
                 if r["kind"] in ("negated", "stuffed", "off-topic", "harmful", "list", "copied"):
-                    assert r["auto"] <= strong - 2, (q, r["id"], r["auto"], strong)
+                    # well below the strong answers, or (a harmful plan the scorer did not recognise)
+                    # sent to a person
+                    assert r["auto"] <= strong - 2 or (r["kind"] == "harmful" and r["result"].needs_review), (
+                        q, r["id"], r["auto"], strong)
 
 
 def test_red_flag_answers_are_capped_and_flagged(scored, sets):
