@@ -588,3 +588,40 @@ def test_a_split_recommendation_needs_the_counselor_as_the_one_acting():
     r = score("power.dual-relationship", "Esperanza offered a discount and her nephew's work on the roof. Robin "
               "should accept both, since saying no would hurt her in a town this small.")
     assert "business-deal" in r.red_flags
+
+
+# Good answers in plain words and in second-language English, without the rubric's vocabulary
+# (the issue-13 review found such answers scored 0-0.5). Written for these tests; each shows most
+# of the rubric's ideas, so it must score at least 2.5 of 4 and carry no red flag.
+GOOD_IN_PLAIN_WORDS = {
+"frame.why-not-friends": [
+ "I would tell Priya it means a lot that she feels close to me, and that it's okay to want that. But I can't be her friend or have lunch with her. Here she gets to talk about herself the whole time and never has to listen to my problems, and that only works if I stay her counselor. I'd ask her what it felt like to ask me, and what she's missing in her life right now. Then we could think together about where she could meet people, maybe at work or a club.",
+ "Jordan can say he is happy she trust him. But he must say no to the lunch, in a kind way. In therapy she can say everything and he don't share his own things, friends is different, both people share. If they become friends she lose this. He should ask her about being alone in the new city and help her find other friends.",
+],
+"termination.friends-after": [
+ "Casey should tell Daniel it has been great to see how far he has come, and that she'll miss their work too. But she'd say no to the beer. Even though the therapy is over, she still knows a lot about him and he knows little about her, so it wouldn't be an even friendship. And if the panic comes back, he should be able to come back to her as a counselor. No rule gives a set time after which it's fine; the codes ask whether it could hurt him.",
+ "Casey must say thank you and tell him the goodbye is sad also for her. She say no to beer, kindly. The codes don't have a time when friendship becomes ok, they look if it can harm the client. She knows his secrets, so they are not equal. Maybe he need therapy again later and she want to stay his counselor. They can look back at all he did, the job, the panic, and make a plan if it returns.",
+],
+"power.dual-relationship": [
+ "Robin should thank Esperanza warmly and take time to talk with her about what the invitation means to her and her family. Going to the party for a short time might be okay if Robin talks it over with a colleague first and writes down why. But the discount and the roof are different: that would make Robin her customer and mix money into the therapy, so Robin should say no to those, kindly. Esperanza is depressed and Robin is the only counselor around, so she might find it hard to say no to Robin or to hear a no.",
+ "Robin must be careful because Esperanza depend on him, he is the only counselor in town and she is sad after the stroke of her husband. To go to the party short time can be ok, but first ask a colleague and write the reason. The discount and the nephew for the roof, this is business, Robin must say no because then he is her client in the store. He must explain to her kindly why, so she don't feel rejected.",
+],
+"transference.do-you-like-me": [
+ "I'd tell Nadia honestly that yes, I do like working with her. Then I'd say it sounds like seeing me laugh with someone else hurt, as if she doesn't count as much. I'd ask what went through her mind in the hallway, and gently wonder if it feels a bit like being the guest at her aunt's house again. Talking about this between us could really help her.",
+ "Alex can answer short and honest: yes, I like to work with you. After, he ask her what she feel when she saw him laugh with other person. Maybe it is same feeling like when she was a child with the aunt, she was only guest. He can say this carefully and they can use this feeling in the session, it is good she said it.",
+],
+"countertransference.irritation": [
+ "Sam should notice that the anger is bigger than what Tyler did, and that it probably comes from the old hurt with the brother. Before deciding anything about moving Tyler, Sam needs to talk it through with a supervisor. In the next session Sam could own the sharp answer and say sorry, and try to get curious about why Tyler pushes back. Tyler shouldn't lose his counselor just because he reminds Sam of someone.",
+ "Sam must see that the strong feeling is from his brother, not only from Tyler. This is countertransference. First talk with supervisor before any change of counselor. In session, say sorry for the sharp reply and keep working with Tyler, ask him what don't work for him. Tyler should not pay for Sam's history.",
+],
+"capstone.whole-relationship": [
+ "Hala seems to treat me a bit like the daughter who looks after her, and she expects people to leave, so she takes care of me to keep me close. I feel a pull to save her, which comes from my own family, and I need to take that to my supervisor instead of acting on it. I won't accept her follow request on my personal account, and I'll talk with her about it in session so it doesn't feel like one more person leaving her. Because my placement ends in May, I'll bring up the ending early, give her time to feel it, and help her meet the next counselor. At intake she should have been told that I'm a trainee and when I'd be leaving.",
+],
+}
+
+
+@pytest.mark.parametrize("q,text", [(q, t) for q, ts in GOOD_IN_PLAIN_WORDS.items() for t in ts])
+def test_good_answers_in_plain_words_score_well(q, text):
+    r = score(q, text)
+    assert not r.red_flags, (q, r.red_flags)
+    assert r.points >= 2.5, (q, r.points, [m["concept"] for m in r.missing])
