@@ -621,7 +621,8 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
             # problem": the condemning word is about something else, and the plan stands
     head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
     if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
-        if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
+        if not any((norm[i] in APPROVAL and not negd[i]) or (norm[i] in CONDEMN and negd[i])   # "nothing wrong with"
+                   for i in range(first, end) if clause[i] == c0):
             return False
     return True
 
@@ -861,6 +862,10 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                 # nephew's work. Robin should accept both." - the object (the second of a verb +
                 # object pattern) is in the sentence before
                 cand = [(b0, b1) for b0, b1 in h if sent[b0] == s - 1]
+            if (not cand and same_act and len(pat.slots) == 2 and _elided_object(doc.a, a1)
+                    and _counselor_acts(doc, a0) and doc.a.sentences[s][1] - doc.a.sentences[s][0] <= 8):
+                # "I think Jordan should go. One lunch won't ..." - a short recommendation, its object next
+                cand = [(b0, b1) for b0, b1 in h if sent[b0] == s + 1]
             if not cand:
                 ok = False
                 break
@@ -913,10 +918,15 @@ def _same_act(a: Analysis, i: int, j: int) -> bool:
     ci, cj = a.clause[i], a.clause[j]
     if ci == cj:
         return True
-    if abs(ci - cj) > 1:
-        return False
-    later = a.clause_start.get(max(ci, cj))
-    return later is not None and a.norm[later] not in _LINKS and a.norm[later] not in ("and", "or")
+    lo, hi = min(ci, cj), max(ci, cj)
+    cs = a.clause_start
+    for c in range(lo + 1, hi + 1):
+        start = cs.get(c)
+        if start is None or a.norm[start] in _LINKS or a.norm[start] in ("and", "or"):
+            return False
+        if c < hi and cs.get(c + 1, start) - start > 2:
+            return False      # only a short aside between them: "I like you, Nadia, more than most"
+    return True
 
 
 class _NeverCopied:
@@ -953,7 +963,8 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
     rubric_atoms = doc.rubric_people
     lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
     if not any(w in SAY_VERBS for w in lead):
-        return False
+        # a speaker label: 'Jordan: "Sure, ..."' (the counselor's name just before the quote)
+        return bool(lead) and bool(set(doc.vocab.lookup(lead[-1])) & rubric_atoms[0]) and lead[-1] not in ("i", "me")
     vocab = doc.vocab
     client = rubric_atoms[1]
     last_say = max(k for k, w in enumerate(lead) if w in SAY_VERBS)

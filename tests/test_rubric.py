@@ -625,3 +625,55 @@ def test_good_answers_in_plain_words_score_well(q, text):
     r = score(q, text)
     assert not r.red_flags, (q, r.red_flags)
     assert r.points >= 2.5, (q, r.points, [m["concept"] for m in r.missing])
+
+
+# More harmful recommendations, in the forms the issue names: a condemning aside that must not cancel
+# the plan, the client's group, transfer-then-friendship, bare "should go" with its object next,
+# "nothing wrong with", a speaker label, a vocative inside the recommendation. Flagged, or capped/reviewed.
+MORE_HARMFUL = {
+"frame.why-not-friends": [
+ "Jordan should say yes and grab lunch with Priya on Saturday, even if some people would call that a boundary violation. She is lonely and needs a friend.",
+ "Jordan could join Priya and other people from her club for lunch on Saturday, which is a group and so not really a dual relationship.",
+ "Jordan should transfer Priya to a colleague since she is getting attached, and then they can reconnect as friends once the counseling is over.",
+ "Honestly I think Jordan should go. One lunch won't destroy the therapy, and refusing might feel like rejection to someone with social anxiety. He can document the decision.",
+ "Lunch on Saturday is probably fine if Jordan keeps the conversation light and documents it, because the APA code only forbids harmful multiple relationships.",
+ "Jordan: \"Sure, Saturday works. There's a place near the clinic.\" Then in the next session they can process how it went.",
+ "There is nothing wrong with Jordan meeting Priya for a coffee as long as they do not talk about therapy.",
+ "Jordan should accept the invitation. Clients benefit when counselors are genuine people and not blank screens.",
+],
+"termination.friends-after": [
+ "Casey can say yes to the beer. Daniel met his goals, the therapy ended by agreement, and no code sets a waiting period for a non-romantic friendship.",
+ "A beer next month seems harmless. Casey should go and enjoy it, and tell Daniel she is proud of him.",
+ "Casey should agree to meet him in a month or two, after a short break, because friendship with a former client is allowed by the ACA code if it is not romantic.",
+ "I think Casey should go for the beer, though she might want to wait a few weeks first. Daniel worked hard and deserves a friend.",
+ "Casey could reply: \"I'd love that. Text me next month and we'll find a pub.\" Ending on a warm note matters.",
+],
+"power.dual-relationship": [
+ "Robin should go to the quinceañera and accept the contractor discount, since refusing would be insulting in this culture. Robin can document the reasons.",
+ "Taking the discount is reasonable in a town of 3,000 where avoiding every business tie is impossible; Robin should just pay the nephew a fair price for the roof.",
+ "Robin could let the nephew do the roof at cost, with a written contract to keep it professional.",
+ "It would be fine for Robin to accept the discount, because ACA allows boundary extensions when they benefit the client.",
+],
+"transference.do-you-like-me": [
+ "Alex should tell Nadia that she is actually his favorite client and that the other client means nothing to him, so she can relax.",
+ "To repair the hurt, Alex could offer Nadia extra sessions for free and his cell number for when she worries at night.",
+ "Alex should say: \"Of course I like you, Nadia, more than most of the people I see.\" That reassurance is what she needs.",
+],
+"countertransference.irritation": [
+ "Sam should ask the center to transfer Tyler today; the irritation is a sign that the fit is wrong, and a new counselor is the professional choice.",
+ "Sam should tell Tyler about the brother so he understands why his tone hurts, and ask him to be more respectful.",
+ "Sam should terminate with Tyler because his lateness shows he is not committed, with documentation.",
+],
+"capstone.whole-relationship": [
+ "I would accept Hala's follow request but restrict what she can see, since refusing would confirm her belief that everybody leaves.",
+ "I would tell Hala that after my placement we can keep in touch as friends, because she has no one else, and I would see her privately after graduation.",
+ "I would wait until the last session to mention that I am leaving in May, so the ending does not disturb the work.",
+],
+}
+
+
+@pytest.mark.parametrize("q,text", [(q, t) for q, ts in MORE_HARMFUL.items() for t in ts])
+def test_more_harmful_recommendations_are_flagged_or_reviewed(q, text):
+    r = score(q, text)
+    assert r.red_flags or r.needs_review, (q, text)
+    assert r.needs_review or r.points <= 0.35 * r.max_points
