@@ -64,7 +64,8 @@ HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "im
 CONCESSIVE = frozenset({"even", "though", "although", "some", "others", "people", "critics", "call", "calls",
                         "called", "supervisors"})
 REFERS_BACK = frozenset({"which", "that", "this", "it", "such", "doing", "these", "those", "both", "either"})
-SAY_VERBS = frozenset({"say", "says", "saying", "tell", "tells", "telling", "answer", "answers", "reply",
+SAY_VERBS = frozenset({"say", "says", "saying", "said", "tell", "tells", "telling", "told", "answer", "answers",
+                       "answered", "replied", "asked", "asks", "reply",
                        "replies", "respond", "responds", "add", "adds", "something", "like"})
 MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
@@ -964,7 +965,9 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
     lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
     if not any(w in SAY_VERBS for w in lead):
         # a speaker label: 'Jordan: "Sure, ..."' (the counselor's name just before the quote)
-        return bool(lead) and bool(set(doc.vocab.lookup(lead[-1])) & rubric_atoms[0]) and lead[-1] not in ("i", "me")
+        before = re.split(r"[.!?\n]", doc.a.low[max(0, q0 - 80):q0])[-1].split()
+        return (len(before) == 1 and before[0].endswith(":") and lead[-1] not in ("i", "me")
+                and bool(set(doc.vocab.lookup(lead[-1])) & rubric_atoms[0]))
     vocab = doc.vocab
     client = rubric_atoms[1]
     last_say = max(k for k, w in enumerate(lead) if w in SAY_VERBS)
