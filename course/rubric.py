@@ -221,6 +221,7 @@ class _Flag:
     penalty: float = 0.0
     unless: frozenset = frozenset()
     harmful: bool = True
+    sound: bool = True        # a decision (not harmful) that the rubric counts as a sound answer
 
 
 @dataclass
@@ -348,7 +349,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                       patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
                       codes=list(d.get("codes") or []), feedback=d.get("feedback", ""),
                       cap=float(d.get("cap", 1)) if harmful else float(data.get("max_points", 4)),
-                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful)
+                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful,
+                      sound=not harmful and d.get("sound", True) is not False)
         (flags if harmful else decisions).append(entry)    # a harmful decision is a red flag
     people = data.get("people") or {}
 
@@ -770,11 +772,16 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     result.decisions += result.red_flags
 
     # ideas reported as someone else's view and then dismissed
-    if a.rejected or (cap is not None and negated_only):
+    # A dismissed view is a rejection of the course's ideas when the answer then recommends harm, or
+    # recommends none of the sound decisions; an answer that sets aside a permissive view and decides
+    # soundly ("Some argue one lunch is harmless. I disagree, because ...") is weighing views.
+    sound = [d.id for d in rubric.decisions if d.sound and d.id in result.decisions]
+    dismisses = bool(a.rejected) and (cap is not None or not sound or not rubric.decisions)
+    if dismisses or (cap is not None and negated_only):
         # ideas reported only to be dismissed, or a harmful plan beside concepts named only to be
         # set aside ("no need to consult ... Robin should take the discount"): the expert's 0 band
         points = min(points, float(ck["rejection_cap"]))
-    if a.rejected:
+    if dismisses:
         reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
     if lookalikes >= int(ck["lookalike_review"]):
         reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
@@ -815,7 +822,7 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
     on_topic = len(doc.topic_sents) / max(1, len(a.sentences))
     if a.n_words >= 40 and on_topic >= 0.3 and credit <= 0.45 * n_concepts and not r.red_flags:
         signals.append("few-concepts")
-    if rubric.decisions and not r.decisions and a.n_words >= 30:
+    if rubric.decisions and not any(d.sound and d.id in r.decisions for d in rubric.decisions) and a.n_words >= 30:
         signals.append("no-decision")
     if sum(1 for f in r.found if f["credit"] < 1) >= 2:
         signals.append("partial-evidence")
@@ -1019,7 +1026,7 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
             "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
             "checks", "decisions", "synonyms", "people"}
-DECISION_KEYS = {"id", "label", "harmful", "patterns", "unless", "codes", "feedback", "cap"}
+DECISION_KEYS = {"id", "label", "harmful", "sound", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
 FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
 
@@ -1245,6 +1252,10 @@ def _validate_one(f: Path, report: Report) -> None:
         flag_ids.add(did)
         if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
             report.add(f, L(kp + ("label",)), f"decision '{did}' has no 'label'", "add label: (shown to graders)")
+        snd = d.get("sound", True)
+        if not isinstance(snd, bool) or (snd is False and d.get("harmful") is True):
+            report.add(f, L(kp + ("sound",)), f"decision '{did}' has sound: {snd!r}",
+                       "write sound: false for a decision that is neither harmful nor what a good answer does; leave it out otherwise")
         harmful = d.get("harmful", False)
         if not isinstance(harmful, bool):
             report.add(f, L(kp + ("harmful",)), f"decision '{did}' has harmful: {harmful!r}", "write harmful: true or leave it out")

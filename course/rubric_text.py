@@ -331,21 +331,25 @@ def normalise(text: str) -> tuple[str, int]:
 ATTRIB_SUBJECTS = frozenset("""
 textbooks textbook books book literature theory theorists tradition traditional conventional classic
 classical psychodynamic people some others many experts critics one ethicists guidelines
+supervisors supervisor professors trainers instructors rulebook rulebooks standard usual typical orthodox
 """.split())
 ATTRIB_VERBS = frozenset("""
 say says said claim claims argue argues argued suggest suggests recommend recommends tell tells would
 might will talk talks view reading insist insists teach teaches
 """.split())
 ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "option"), ("is", "one"),
+                  ("standard", "answer"), ("usual", "advice"), ("textbook", "answer"), ("by", "the", "book"),
                   ("could", "argue"), ("one", "could"), ("they", "say"), ("they", "also"))
-_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option"}   # a sentence without one is not checked
+_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option", "answer", "advice", "by"}   # a sentence without one is not checked
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
 overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
+patronizing patronising condescending preachy old-fashioned rigid robotic
 """.split())
 REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
                   ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),
-                  ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"))
+                  ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"), ("like", "children"),
+                  ("old", "fashioned"), ("i", "reject"), ("ignore", "that"), ("ignore", "this"))
 
 
 _FILLERS = frozenset({"really", "actually", "honestly", "just", "quite", "truly", "fully", "personally"})
@@ -391,22 +395,41 @@ def mark_rejections(a: "Analysis") -> list[int]:
         return w
 
     k = 0
+    verdict_end: dict[int, int] = {}     # a later dismissing sentence: negated only up to its verdict
     while k < len(sents):
         first, end, _r = sents[k]
         if not _ATTRIB_CUES.isdisjoint(norm[first:end]) and _attributed(words(k)):
             for k2 in range(k, min(len(sents), k + 3)):
                 if _rejects(words(k2)):
                     out.extend(range(k, k2 + 1))
+                    if k2 > k:
+                        verdict_end[k2] = _verdict_clause_end(a, k2)
                     k = k2
                     break
         k += 1
     negd = a.negd
     for k in sorted(set(out)):
         first, end, _r = sents[k]
-        for i in range(first, end):
+        # "I disagree, because the hour only works if it stays hers": the reasons after the
+        # verdict are the writer's own view and keep their polarity
+        for i in range(first, verdict_end.get(k, end)):
             negd[i] = FAR
     a.rejected = sorted(set(out))
     return a.rejected
+
+
+def _verdict_clause_end(a: "Analysis", k: int) -> int:
+    """End token of the clause holding the first dismissing word of sentence k."""
+    first, end, _r = a.sentences[k]
+    norm, raw, clause = a.norm, a.raw, a.clause
+    for i in range(first, end):
+        if norm[i] in REJECT_WORDS or any(tuple(x for x in (raw.get(j, norm[j]) for j in range(i, min(end, i + len(p))))) == p
+                                          for p in REJECT_PHRASES):
+            j = i
+            while j + 1 < end and clause[j + 1] == clause[i]:
+                j += 1
+            return j + 1
+    return end
 
 
 # --- light stemming and spelling tolerance ----------------------------------------------------

@@ -677,3 +677,30 @@ def test_more_harmful_recommendations_are_flagged_or_reviewed(q, text):
     r = score(q, text)
     assert r.red_flags or r.needs_review, (q, text)
     assert r.needs_review or r.points <= 0.35 * r.max_points
+
+
+# Answers that state a permissive view and reject it, then decide soundly, are weighing views (the
+# course teaches the dissent too), not concept-then-rejection: not capped, and the reasons after the
+# verdict ("I disagree, because ...") count.
+BALANCED = [("frame.why-not-friends", "Jordan can thank Priya warmly; it took courage to ask, and wanting closeness after a lonely move makes sense. Still, he should say no to lunch. Some people argue that one lunch is harmless and would model friendship. I disagree, because the hour works only if it stays hers: she never has to look after Jordan's feelings, and a friendship would be two-way. He can then explore what the wish says about her loneliness and where she could meet people."),
+("power.dual-relationship", "Lazarus and Zur argue that boundary crossings can strengthen therapy, and attending the quinceañera briefly may be such a crossing if Robin consults a colleague and documents the reasons. But the discount and the roof are a business relationship, and I reject the idea that small-town life makes that acceptable: Robin would become her customer, and Esperanza, who depends on the only counselor in town, could not easily say no later. Robin should decline those kindly and talk with her about what the invitation means to her family. ACA 2014 A.6.b names these safeguards."),
+("termination.friends-after", "Casey should thank Daniel and name that the ending is sad for both of them, then look back at how far he has come since the layoff and the panic. She should say no to the beer. Some would say the codes allow it because there is no waiting period. That is true but misses the point: the ACA code (A.6.e) asks whether a new relationship could harm him, and the power difference does not end with the last session. If the panic returns, he should be able to come back to her as a counselor."),
+]
+
+
+@pytest.mark.parametrize("q,text", BALANCED)
+def test_rejecting_a_permissive_view_is_not_concept_then_rejection(q, text):
+    r = score(q, text)
+    assert not any(x.startswith("concept-then-rejection") for x in r.review_reasons), r.review_reasons
+    assert r.points >= 2.5 and not r.red_flags, (r.points, r.red_flags)
+
+
+def test_concept_then_rejection_of_the_course_ideas_is_capped():
+    for q, t in [("transference.do-you-like-me", "Psychodynamic writers would link Nadia's question to being "
+                  "the guest at her aunt's and use the hallway moment as here-and-now material. In short-term work "
+                  "that is unnecessary. Alex should simply reassure her and go back to her sleep."),
+                 ("countertransference.irritation", "Supervisors would tell Sam to explore the countertransference "
+                  "and repair the rupture. Honestly that is pointless with a client this rude. Sam should transfer "
+                  "Tyler right away.")]:
+        r = score(q, t)
+        assert r.points <= 0.5 and r.needs_review, (q, r.points, r.review_reasons)
