@@ -805,6 +805,7 @@ CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tun
     "partial-evidence": 0.2,    # two or more concepts found only by their weaker (partial) patterns
     "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
     "very-long": 0.3,           # far longer than the question asks (300+ words)
+    "run-on": 0.45,             # sentences of 45+ words on average: negation and clause scopes are unreliable
 }
 
 
@@ -831,12 +832,15 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
         signals.append("middle-score")
     if a.n_words >= 300:
         signals.append("very-long")
+    if a.n_words >= 60 and a.n_words / max(1, len(a.sentences)) >= 45:
+        signals.append("run-on")
     conf = max(0.0, 1.0 - sum(CONFIDENCE_SIGNALS[x] for x in signals))
     words = {"few-concepts": "few of the rubric's ideas were found in a substantial answer (it may use other words)",
              "no-decision": "the answer does not clearly say what the counselor should do",
              "partial-evidence": "several ideas were found only in a weaker form",
              "middle-score": "the score sits between the clear bands",
-             "very-long": "the answer is much longer than asked"}
+             "very-long": "the answer is much longer than asked",
+             "run-on": "the sentences are very long or unpunctuated, so what is negated is hard to tell"}
     return round(conf, 2), [words[x] for x in signals]
 
 

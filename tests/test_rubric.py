@@ -704,3 +704,41 @@ def test_concept_then_rejection_of_the_course_ideas_is_capped():
                   "Tyler right away.")]:
         r = score(q, t)
         assert r.points <= 0.5 and r.needs_review, (q, r.points, r.review_reasons)
+
+
+# Agreement in idioms ("I'd take Daniel up on the beer", "go along with it", "I'm in", "special to
+# him, more than his other clients"), written for these tests: each must be flagged.
+ACCEPTANCE_IDIOMS = {
+"termination.friends-after": [
+ "I'd take Daniel up on the beer. Casey has ended the therapy properly, and a friendly evening is a nice way to celebrate his progress after the layoff.",
+ "Casey can tell him \"I'm in, let me know when\" and end the session on a high note, since the counseling relationship is over and he has met his goals.",
+ "Casey should go along with it, because refusing would feel like rejection at the very end of eleven months of work with Daniel.",
+ "I'd be happy to grab that beer with Daniel next month; after eleven months the relationship has earned it and the codes only ban romance.",
+ "Casey could answer: \"Sure, why not? Call me next month.\" Daniel is an adult and the therapy is finished.",
+],
+"frame.why-not-friends": [
+ "I'd take Priya up on her offer for Saturday. She is lonely, she took a risk asking, and Jordan can still be her counselor on weekdays.",
+ "Jordan should tell her \"I'll be there\" and meet her at the podcast café, since shared interests are a good basis for connection.",
+ "Jordan could go along with the lunch this once, and then talk about it in the next session to see how it felt for her.",
+ "Jordan can be her friend outside the sessions too; being friends and counselor at the same time is possible if he is careful.",
+],
+"power.dual-relationship": [
+ "Robin should happily take Esperanza up on the discount and the roof, because in a town this size everyone trades favors and refusing would offend her.",
+ "I'd let her nephew fix the roof at cost. It saves Robin money and Esperanza clearly wants to give something back.",
+ "Robin can go ahead with the contractor discount and simply note it in the file.",
+],
+"transference.do-you-like-me": [
+ "Alex should tell Nadia she is special to him, more than his other clients, so she stops feeling like a guest.",
+ "Alex could promise Nadia that he will always be there for her, no matter what, so she never feels sent away again.",
+],
+"countertransference.irritation": [
+ "Sam should pass Tyler on to a colleague this week; life is too short to work with someone who pushes your buttons.",
+ "Sam should have a frank talk with Tyler about how much he reminds Sam of a brother who belittled him, so Tyler understands.",
+],
+}
+
+
+@pytest.mark.parametrize("q,text", [(q, t) for q, ts in ACCEPTANCE_IDIOMS.items() for t in ts])
+def test_agreement_in_idioms_is_flagged(q, text):
+    r = score(q, text)
+    assert r.red_flags, (q, text)
