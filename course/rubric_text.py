@@ -332,10 +332,12 @@ ATTRIB_SUBJECTS = frozenset("""
 textbooks textbook books book literature theory theorists tradition traditional conventional classic
 classical psychodynamic people some others many experts critics one ethicists guidelines
 supervisors supervisor professors trainers instructors rulebook rulebooks standard usual typical orthodox
+books ethics codes code aca apa nasw formulation conventional
 """.split())
 ATTRIB_VERBS = frozenset("""
 say says said claim claims argue argues argued suggest suggests recommend recommends tell tells would
-might will talk talks view reading insist insists teach teaches
+might will talk talks view reading insist insists teach teaches call calls list lists mention mentions
+distinguish distinguishes frame frames
 """.split())
 ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "option"), ("is", "one"),
                   ("standard", "answer"), ("usual", "advice"), ("textbook", "answer"), ("by", "the", "book"),
@@ -344,12 +346,13 @@ _ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option", "answer", "advice"
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
 overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
-patronizing patronising condescending preachy old-fashioned rigid robotic
+patronizing patronising condescending preachy old-fashioned rigid robotic overly
 """.split())
 REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
                   ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),
                   ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"), ("like", "children"),
-                  ("old", "fashioned"), ("i", "reject"), ("ignore", "that"), ("ignore", "this"))
+                  ("old", "fashioned"), ("i", "reject"), ("ignore", "that"), ("ignore", "this"),
+                  ("doesn't", "fit"), ("does", "not", "fit"), ("too", "cold"), ("out", "of", "date"))
 
 
 _FILLERS = frozenset({"really", "actually", "honestly", "just", "quite", "truly", "fully", "personally"})
