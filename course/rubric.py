@@ -222,6 +222,7 @@ class _Flag:
     unless: frozenset = frozenset()
     harmful: bool = True
     sound: bool = True        # a decision (not harmful) that the rubric counts as a sound answer
+    expected: bool = False    # a good answer states this decision (or another expected one)
 
 
 @dataclass
@@ -350,7 +351,8 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                       codes=list(d.get("codes") or []), feedback=d.get("feedback", ""),
                       cap=float(d.get("cap", 1)) if harmful else float(data.get("max_points", 4)),
                       unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful,
-                      sound=not harmful and d.get("sound", True) is not False)
+                      sound=not harmful and d.get("sound", True) is not False,
+                      expected=d.get("expected", False) is True)
         (flags if harmful else decisions).append(entry)    # a harmful decision is a red flag
     people = data.get("people") or {}
 
@@ -823,7 +825,10 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
     on_topic = len(doc.topic_sents) / max(1, len(a.sentences))
     if a.n_words >= 40 and on_topic >= 0.3 and credit <= 0.45 * n_concepts and not r.red_flags:
         signals.append("few-concepts")
-    if rubric.decisions and not any(d.sound and d.id in r.decisions for d in rubric.decisions) and a.n_words >= 30:
+    # the answer does not state the decision a good answer states (the expected ones, else any sound
+    # one): an unrecognised harmful plan often looks like this, so a person reads it
+    wanted = [d for d in rubric.decisions if d.expected] or [d for d in rubric.decisions if d.sound]
+    if wanted and not any(d.id in r.decisions for d in wanted) and a.n_words >= 20:
         signals.append("no-decision")
     if sum(1 for f in r.found if f["credit"] < 1) >= 2:
         signals.append("partial-evidence")
@@ -1030,7 +1035,7 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
             "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
             "checks", "decisions", "synonyms", "people"}
-DECISION_KEYS = {"id", "label", "harmful", "sound", "patterns", "unless", "codes", "feedback", "cap"}
+DECISION_KEYS = {"id", "label", "harmful", "sound", "expected", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
 FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
 
@@ -1256,6 +1261,10 @@ def _validate_one(f: Path, report: Report) -> None:
         flag_ids.add(did)
         if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
             report.add(f, L(kp + ("label",)), f"decision '{did}' has no 'label'", "add label: (shown to graders)")
+        exp = d.get("expected", False)
+        if not isinstance(exp, bool) or (exp and (d.get("harmful") is True or d.get("sound") is False)):
+            report.add(f, L(kp + ("expected",)), f"decision '{did}' has expected: {exp!r}",
+                       "write expected: true only on a sound decision a good answer states")
         snd = d.get("sound", True)
         if not isinstance(snd, bool) or (snd is False and d.get("harmful") is True):
             report.add(f, L(kp + ("sound",)), f"decision '{did}' has sound: {snd!r}",

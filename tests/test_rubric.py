@@ -742,3 +742,27 @@ ACCEPTANCE_IDIOMS = {
 def test_agreement_in_idioms_is_flagged(q, text):
     r = score(q, text)
     assert r.red_flags, (q, text)
+
+
+def test_an_answer_without_the_expected_decision_goes_to_review():
+    """power's expected decision is declining the business offer: an answer that discusses the case
+    well but never says so (an unrecognised harmful plan often looks like this) is not auto-accepted."""
+    q = "power.dual-relationship"
+    r = score(q, "Robin is the only counselor in town and Esperanza depends on her, so there is a real power "
+                 "differential. Robin should talk with Esperanza about what the invitation means to her family, "
+                 "consult a colleague and document the reasoning before attending the quinceañera briefly.")
+    assert "declines-business" not in r.decisions and r.needs_review
+    assert any("does not clearly say" in s for s in r.signals)
+
+
+def test_validator_checks_expected_and_sound(tmp_path):
+    q = "transference.do-you-like-me"
+    src = (rubric.REFLECTIONS_DIR / f"{q}.yml").read_text(encoding="utf-8")
+    bad = src.replace("    sound: false ", "    sound: maybe ", 1).replace(
+        "    label: Telling Nadia she is a favourite, or liked more than other clients\n",
+        "    label: Telling Nadia she is a favourite, or liked more than other clients\n    expected: true\n", 1)
+    assert bad.count("expected: true") == 2
+    f = tmp_path / f"{q}.yml"
+    f.write_text(bad, encoding="utf-8")
+    text = "\n".join(str(p) for p in validate_files([f]).problems)
+    assert "sound: 'maybe'" in text and "has expected: True" in text
