@@ -863,7 +863,10 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
     sent = doc.a.sent
     rest = hits[1:]
     starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
+    norm = doc.a.norm
     for a0, a1 in hits[0]:
+        if a0 == a1 and norm[a0] in ("have", "has", "had", "got") and a0 + 1 < len(norm) and norm[a0 + 1] == "to":
+            continue               # "he have to say no to Saturday": have to is a modal, not having lunch
         s = sent[a0]
         lo, hi, ok = a0, a1, True
         used = [a0]

@@ -766,3 +766,10 @@ def test_validator_checks_expected_and_sound(tmp_path):
     f.write_text(bad, encoding="utf-8")
     text = "\n".join(str(p) for p in validate_files([f]).problems)
     assert "sound: 'maybe'" in text and "has expected: True" in text
+
+
+def test_have_to_is_not_having_lunch():
+    r = score("frame.why-not-friends", "Friendship goes both ways and counseling don't. Priya gets to talk and Jordan "
+              "keeps his troubles to himself. That is why he have to say no to Saturday, kindly, and later they can "
+              "talk about who in her life could be that kind of friend.")
+    assert not r.red_flags, r.red_flags
