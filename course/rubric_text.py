@@ -35,6 +35,13 @@ isnt arent wasnt werent mustnt neednt hasnt havent hesitate hesitates hesitant r
 NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("turn", "down"), ("turns", "down"),
              ("turned", "down"), ("turning", "down"), ("fail", "to"), ("fails", "to"),
              ("stop", "accepting")}
+# refusing verbs whose negation stops at "and" + another verb ("say no to lunch and explore ...")
+SCOPED_NEGATORS = frozenset("""
+refuse refuses refused refusing decline declines declined declining avoid avoids avoided avoiding reject
+rejects rejected rejecting resist resists resisting forgo abstain
+""".split())
+SAY_NO = frozenset({"say", "says", "said", "saying", "answer", "answers", "is", "be"})
+TURN = frozenset({"turn", "turns", "turned", "turning"})
 # "not only X but also Y" does not negate X
 NOT_NEGATING_AFTER = frozenset({"only", "merely"})
 LINK_WORDS = frozenset("""
@@ -148,14 +155,14 @@ def analyse(text: str) -> Analysis:
     seg_lens: list[int] = []
     negc = 0
     last_neg = -100
-    dismiss = pending_and = False
+    dismiss = pending_and = verb_neg = False
     prev = ""
     n_list = 0
     i = 0
     item_next = bool(lead)
 
     def close_clause():
-        nonlocal c_id, negc, clause_first, dismiss, last_neg
+        nonlocal c_id, negc, clause_first, dismiss, last_neg, verb_neg
         n = len(norm)
         clause_ranges.append((clause_first, n))
         if n > clause_first:
@@ -171,6 +178,7 @@ def analyse(text: str) -> Analysis:
                     negd[k] = FAR
         c_id += 1
         negc = 0
+        verb_neg = False
         last_neg = -100
         clause_first = n
         dismiss = False
@@ -227,6 +235,12 @@ def analyse(text: str) -> Analysis:
                 pending_and = False
                 if w in SUBJECT_AFTER_AND:
                     close_clause()
+                elif verb_neg and negc & 1 and not w.endswith("ing"):
+                    # "decline the lunch and explore her loneliness": a refusing verb governs its own
+                    # object, not the next verb ("avoid meeting her and giving ..." keeps it)
+                    negc -= 1
+                    last_neg = -100
+                    verb_neg = False
             if f:
                 if f & _LINK:
                     close_clause()
@@ -247,6 +261,7 @@ def analyse(text: str) -> Analysis:
             negd_append(i - last_neg if negc & 1 else 0)
             norm_append(w)
             if is_neg:
+                verb_neg = w in SCOPED_NEGATORS or (w == "no" and prev in SAY_NO) or (w == "down" and prev in TURN)
                 negc += 1
                 last_neg = i
             i += 1

@@ -773,3 +773,17 @@ def test_have_to_is_not_having_lunch():
               "keeps his troubles to himself. That is why he have to say no to Saturday, kindly, and later they can "
               "talk about who in her life could be that kind of friend.")
     assert not r.red_flags, r.red_flags
+
+
+def test_a_refusing_verb_does_not_negate_the_next_verb():
+    from course.rubric_text import analyse
+
+    a = analyse("Jordan should decline the lunch and explore her loneliness with her.")
+    assert not a.negd[a.norm.index("explore")] and a.negd[a.norm.index("lunch")]
+    a = analyse("He should avoid meeting her and giving her his number.")
+    assert a.negd[a.norm.index("giving")]          # a gerund continues the refused list
+    a = analyse("He should not meet her and give his number.")
+    assert a.negd[a.norm.index("give")]            # 'not' still governs the coordinated verb
+    r = score("power.dual-relationship", "Robin should decline the discount and let the nephew do the roof anyway, "
+              "since it saves money.")
+    assert "business-deal" in r.red_flags
