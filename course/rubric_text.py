@@ -361,7 +361,7 @@ _ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option", "answer", "advice"
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
 overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
-patronizing patronising condescending preachy old-fashioned rigid robotic overly
+patronizing patronising condescending preachy old-fashioned robotic overly
 """.split())
 REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
                   ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),
