@@ -787,3 +787,16 @@ def test_a_refusing_verb_does_not_negate_the_next_verb():
     r = score("power.dual-relationship", "Robin should decline the discount and let the nephew do the roof anyway, "
               "since it saves money.")
     assert "business-deal" in r.red_flags
+
+
+
+CAPSTONE_PLAIN = [
+ "Hala acts like a mother with me: she brings food and worries if I eat. I think she takes care of people so they won't go, because everyone in her life has gone away, her husband and now maybe her mother. And I feel I want to save her, like I did in my own family when I was young. This feeling is mine, so I must tell my supervisor about it and not act from it. About the follow on Instagram, I will not accept it, and I will explain in the session why I keep my private accounts apart from clients, so she does not feel pushed away. When we met in the bakery I paid like any customer. My placement finishes in May, so I need to start talking about the end now, months before, and help her meet the next counselor. At the first session she should have heard that I am a student, that my supervisor reads my notes, and the date I leave.",
+ "What Hala does for me (the food, the worry) looks like how she treats people she's afraid to lose. Everybody leaves, she says, so she holds on by looking after them. On my side, I feel a strong pull to rescue her, which I recognise from home, and supervision is where that belongs. I won't follow her back or accept the request; I'll bring it up gently in session and say it's a rule I keep with every client. We'll start on the goodbye early, look back at what has changed, and arrange for her to meet the counselor who takes over. At intake she should have been told I'm a trainee leaving in May.",
+]
+
+
+@pytest.mark.parametrize("text", CAPSTONE_PLAIN)
+def test_capstone_in_plain_words_finds_the_transference(text):
+    r = score("capstone.whole-relationship", text)
+    assert "transference" not in [m["concept"] for m in r.missing] and r.points >= 3 and not r.red_flags
