@@ -955,7 +955,10 @@ class _NeverCopied:
 
 
 _NEVER_COPIED = _NeverCopied()
-_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d')
+# double quotes, curly double quotes, and single quotes (curly ones are straight in Analysis.low) that
+# open after a non-word character and close before one, so "let's" and "clients'" stay apostrophes
+_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d'
+                       r"|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w))*?(?<=[^\s'])'(?![\w])")
 
 
 def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
@@ -967,7 +970,7 @@ def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
         if sum(copied[first:end]) >= 0.6 * (end - first):
             return True
     low = doc.a.low
-    if '"' in low or "\u201c" in low:
+    if '"' in low or "\u201c" in low or "'" in low:
         spans = doc.a.spans(max(used))
         quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
         for q0, q1 in quoted:

@@ -800,3 +800,20 @@ CAPSTONE_PLAIN = [
 def test_capstone_in_plain_words_finds_the_transference(text):
     r = score("capstone.whole-relationship", text)
     assert "transference" not in [m["concept"] for m in r.missing] and r.points >= 3 and not r.red_flags
+
+
+@pytest.mark.parametrize("q,text,flagged", [
+    ("frame.why-not-friends", "When Priya says 'we could grab lunch on Saturday', Jordan should thank her for the trust "
+     "and explain kindly that he will not meet her outside sessions, because the hour is hers and friendship goes both "
+     "ways. Then he can explore her loneliness.", False),
+    ("frame.why-not-friends", "When Priya says \u2018we could grab lunch on Saturday\u2019, Jordan should thank her and "
+     "explain kindly that he will not meet her outside sessions, because the hour is hers. Then he can explore her "
+     "loneliness.", False),
+    ("termination.friends-after", "Daniel's 'let's grab a beer next month' is his way of saying the work mattered. "
+     "Casey should thank him and kindly say no to the beer, since the power difference lasts and he may want to come "
+     "back to counseling.", False),
+    ("frame.why-not-friends", "Jordan could say, 'Sure, let's grab lunch on Saturday.' It would help her feel less "
+     "alone in the city.", True),
+])
+def test_single_quoted_speech_belongs_to_its_speaker(q, text, flagged):
+    assert bool(score(q, text).red_flags) is flagged
