@@ -68,6 +68,8 @@ SAY_VERBS = frozenset({"say", "says", "saying", "said", "tell", "tells", "tellin
                        "answered", "replied", "asked", "asks", "reply",
                        "replies", "respond", "responds", "add", "adds", "something", "like"})
 MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
+CONTRAST = frozenset({"but", "however", "yet"})
+NEGATING_VERBS = frozenset({"decline", "declines", "refuse", "refuses", "avoid", "avoids", "resist", "resists"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -624,8 +626,14 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
                 return False                      # "..., which would be a violation"
             # "..., even if some would call that a violation", "..., so he sees why his tone is a
             # problem": the condemning word is about something else, and the plan stands
+    # "It would be easy to say yes, ..., but he should decline": a contrast followed by a refusal
+    for k in range(hi + 1, end):
+        if norm[k] in CONTRAST and any(negd[j] or norm[j] in NEGATING_VERBS for j in range(k + 1, min(end, k + 8))):
+            return False
     head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
     if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
+        if any(norm[k] in CONTRAST for k in range(hi + 1, end)):
+            return False                          # "Going to lunch might feel kind, but it would change ..."
         if not any((norm[i] in APPROVAL and not negd[i]) or (norm[i] in CONDEMN and negd[i])   # "nothing wrong with"
                    for i in range(first, end) if clause[i] == c0):
             return False
@@ -875,7 +883,10 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
             cand = [(b0, b1) for b0, b1 in h
                     if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
-                    and (not same_act or _same_act(doc.a, a0, b0))]
+                    and (not same_act or _same_act(doc.a, a0, b0))
+                    # an object in a neighbouring, negated clause is the thing refused ("Rather than
+                    # letting the nephew do the roof, Robin should hire someone else")
+                    and not (same_act and doc.a.clause[b0] != doc.a.clause[a0] and doc.a.negd[b0])]
             if (not cand and same_act and len(pat.slots) == 2 and s > 0 and _elided_object(doc.a, a1)
                     and _counselor_acts(doc, a0)):
                 # a recommendation split over two sentences: "Esperanza offered a discount and her

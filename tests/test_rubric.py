@@ -817,3 +817,29 @@ def test_capstone_in_plain_words_finds_the_transference(text):
 ])
 def test_single_quoted_speech_belongs_to_its_speaker(q, text, flagged):
     assert bool(score(q, text).red_flags) is flagged
+
+
+
+# Good answers that name the harmful act only to weigh or refuse it (hypothetical, concession then
+# "but", "rather than", "instead of", "would be a mistake"): no red flag.
+NOT_RECOMMENDED = [
+("frame.why-not-friends", "If Jordan agreed to lunch, Priya would lose the one relationship where she never has to look after the other person. So he should thank her warmly and say no."),
+("frame.why-not-friends", "Going to lunch might feel kind in the moment, but it would change what the sessions can do for her. Jordan should say no gently and explore the loneliness behind the wish."),
+("frame.why-not-friends", "Jordan shouldn't say 'sure, let's do lunch'; he should thank her, decline, and ask what it was like to ask."),
+("frame.why-not-friends", "Even a single lunch, which might seem harmless, would blur the frame. Jordan can decline kindly and explore her loneliness."),
+("frame.why-not-friends", "It would be easy for Jordan to just say yes, because he likes her, but he should decline kindly and explain the frame."),
+("power.dual-relationship", "Accepting the discount would make Robin her customer, a second role that risks exploitation, so Robin should decline it kindly and talk with Esperanza about what the offer means."),
+("power.dual-relationship", "Rather than letting the nephew do the roof, Robin should hire someone else and explain to Esperanza that it protects their work together."),
+("termination.friends-after", "Casey might be tempted to say yes to the beer, but the power difference does not vanish, and Daniel may want to come back. Casey should decline warmly."),
+("termination.friends-after", "Instead of meeting for a beer, Casey can mark the ending by looking back at Daniel's progress and saying the door stays open."),
+("countertransference.irritation", "Instead of transferring Tyler right away, Sam should take the irritation to supervision and repair the sharp reply."),
+("countertransference.irritation", "Asking the center to move Tyler today would hand him a rejection because of Sam's history; Sam should consult first."),
+("transference.do-you-like-me", "It would be a mistake for Alex to tell her she is his favourite; instead Alex can answer honestly that he likes working with her and ask about the hallway."),
+("capstone.whole-relationship", "Accepting her follow request would add a personal relationship to the counseling one, so I will decline it and talk about it in session."),
+]
+
+
+@pytest.mark.parametrize("q,text", NOT_RECOMMENDED)
+def test_a_harmful_act_named_only_to_refuse_it_raises_no_flag(q, text):
+    r = score(q, text)
+    assert not r.red_flags, (q, r.red_flags)
