@@ -69,6 +69,10 @@ SAY_VERBS = frozenset({"say", "says", "saying", "said", "tell", "tells", "tellin
                        "replies", "respond", "responds", "add", "adds", "something", "like"})
 MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
 CONTRAST = frozenset({"but", "however", "yet"})
+NEG_WORDS = frozenset({"not", "never", "no"})
+WISH = frozenset({"hope", "hopes", "hoping", "want", "wants", "wanting", "wish", "wishes", "tempted", "temptation",
+                  "urge", "tempting", "longs", "hoped", "wanted", "wished"})
+COPULA = frozenset({"is", "are", "was", "would", "will", "can", "could", "should"})
 NEGATING_VERBS = frozenset({"decline", "declines", "refuse", "refuses", "avoid", "avoids", "resist", "resists"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
@@ -627,8 +631,30 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
             # "..., even if some would call that a violation", "..., so he sees why his tone is a
             # problem": the condemning word is about something else, and the plan stands
     # "It would be easy to say yes, ..., but he should decline": a contrast followed by a refusal
+    later_contrast = [k for k in range(hi + 1, end) if norm[k] in CONTRAST]
+    for k in later_contrast:
+        if any(negd[j] or norm[j] in NEGATING_VERBS or norm[j] in NEG_WORDS for j in range(k + 1, min(end, k + 8))):
+            return False
+    # "Sam may want to transfer Tyler right away, but ...", "Daniel may hope they can be friends": a
+    # wish or temptation (the client's, or the counselor's set against a 'but') is not the advice
+    wishes = [k for k in range(cstart, i0) if norm[k] in WISH]
+    if wishes:
+        counselor, client = doc.rubric_people
+        w0 = wishes[-1]
+
+        def who(k):
+            return set(doc.vocab.lookup(norm[k]))
+        if later_contrast and i0 - w0 <= 3:
+            return False                          # "may want to transfer Tyler right away, but ..."
+        if (client and any(who(k) & client for k in range(cstart, w0))
+                and not any(who(k) & counselor for k in range(w0 + 1, i0))):
+            return False                          # "Daniel may hope they can be friends"
+    # "meeting for lunch isn't possible": the act is the subject of a negated predicate
+    raw = a.raw
     for k in range(hi + 1, end):
-        if norm[k] in CONTRAST and any(negd[j] or norm[j] in NEGATING_VERBS for j in range(k + 1, min(end, k + 8))):
+        if clause[k] != c0:
+            break
+        if norm[k] in COPULA and (raw.get(k, "").endswith("n't") or (k + 1 < end and norm[k + 1] in ("not", "never"))):
             return False
     head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
     if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):

@@ -843,3 +843,36 @@ NOT_RECOMMENDED = [
 def test_a_harmful_act_named_only_to_refuse_it_raises_no_flag(q, text):
     r = score(q, text)
     assert not r.red_flags, (q, r.red_flags)
+
+
+
+# More: a negated predicate ("meeting for lunch isn't possible"), others' practice then "but Robin
+# should not", the client's hope, the counselor's passing temptation set against a "but".
+NOT_RECOMMENDED_2 = [
+("frame.why-not-friends", "Jordan should not go to lunch, not because Priya did something wrong, but because the hour has to stay hers."),
+("frame.why-not-friends", "Jordan might explain that meeting for lunch isn't possible, and then explore the loneliness behind the wish."),
+("frame.why-not-friends", "Saying yes to lunch would feel warm, yet it would turn a one-way relationship into a two-way one. Jordan should decline kindly."),
+("power.dual-relationship", "Some counselors in small towns do accept discounts, but Robin should not, because it would make Robin her customer."),
+("power.dual-relationship", "Robin can attend the quinceañera briefly, a boundary crossing, while declining the discount and the roof."),
+("termination.friends-after", "Daniel may hope they can be friends; Casey can honor that wish while saying no to the beer."),
+("termination.friends-after", "A beer might seem like a nice way to end, however the power difference continues, so Casey should say no kindly."),
+("transference.do-you-like-me", "Alex should not promise to always be there for her; instead he can answer honestly and explore the hurt."),
+("capstone.whole-relationship", "Hala's request to follow me is understandable, and I will not accept it; I will raise it in session."),
+("countertransference.irritation", "Sam may want to transfer Tyler right away, but should first bring the reaction to supervision."),
+("termination.friends-after", "Casey can tell Daniel that she will miss the work too, and that if the panic returns he can come back."),
+("frame.why-not-friends", "Jordan can say: \"I really enjoy our sessions, and I can't meet you for lunch, because this hour is yours.\""),
+]
+
+
+@pytest.mark.parametrize("q,text", NOT_RECOMMENDED_2)
+def test_wishes_concessions_and_negated_predicates_raise_no_flag(q, text):
+    r = score(q, text)
+    assert not r.red_flags, (q, r.red_flags)
+
+
+@pytest.mark.parametrize("text", [
+    "I know Priya wants lunch, and Jordan should go with her on Saturday because she is lonely.",
+    "Jordan wants to help, so he should go to lunch with her on Saturday, but keep it short.",
+])
+def test_a_wish_nearby_does_not_hide_the_recommendation(text):
+    assert "social-meeting" in score("frame.why-not-friends", text).red_flags
