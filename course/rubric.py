@@ -25,7 +25,8 @@ from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, LINK_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
+from course.rubric_text import (FUNCTION_WORDS, LINK_WORDS, NEAR, NEG_PAIRS, NEGATORS, Analysis, analyse, deletes1,
+                                normalise, stem, within_one_edit)
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -191,6 +192,7 @@ class _Slot:
     singles: frozenset = frozenset()   # one-word alternatives, as a set for fast intersection
     phrases: tuple = ()                # several-word alternatives
     firsts: frozenset = frozenset()    # every atom that can start this slot (quick rejection)
+    scoped: bool = False               # negated only by a negator inside an earlier slot's match
 
     def __post_init__(self):
         self.singles = frozenset(a[0] for a in self.alts if len(a) == 1)
@@ -278,6 +280,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
     if not isinstance(source, str) or not source.strip():
         raise ValueError("a pattern must be a non-empty string")
     slots = []
+    after_negator = False
     for raw in source.split("+"):
         raw = raw.strip()
         if not raw:
@@ -287,6 +290,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             mode, raw = raw[0], raw[1:].strip()
         raw = _expand(raw, terms)
         alts = []
+        negating = False
         for alt in raw.split("|"):
             words = alt.strip().lower().replace("-", " ").split()   # hyphens split words, as in answers
             if not words:
@@ -294,9 +298,25 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             for w in words:
                 if not WORD_RE.match(w):
                     raise ValueError(f"'{w}' is not a plain word (letters/digits, optional * at the end)")
+            negating = negating or _negating(words)
             alts.append(tuple(vocab.atom(w) for w in words))
-        slots.append(_Slot(mode, alts))
+        scoped = after_negator and mode == "+"
+        if scoped:
+            mode = "?"     # "declin* + request": the words after a refusing slot may be in its scope
+        slots.append(_Slot(mode, alts, scoped=scoped))
+        after_negator = after_negator or (negating and mode != "!")
     return _Pattern(source, slots)
+
+
+def _negating(words: list[str]) -> bool:
+    """Does this alternative negate what follows it ('declin*', 'say no', "don't like", 'turn down')?"""
+    for k, w in enumerate(words):
+        if w.endswith("*"):
+            if any(n.startswith(w[:-1]) for n in NEGATORS) and len(w) > 4:
+                return True
+        elif w in NEGATORS or w.endswith("n't") or (k and (words[k - 1], w) in NEG_PAIRS):
+            return True
+    return False
 
 
 def _tokens_for_ngrams(text: str) -> list[str]:
@@ -564,6 +584,7 @@ class _Doc:
                 return None
             hits.append(h)
         sent = self.a.sent
+        negd = self.a.negd
         real, applied = self.real, self.applied
         rest = hits[1:]
         starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
@@ -574,13 +595,15 @@ class _Doc:
             lo, hi = a0, a1
             ok = True
             used = {s}
-            for h, st in zip(rest, starts):
+            for slot, h, st in zip(pat.slots[1:], rest, starts):
                 best = None
                 if st is not None:           # many hits: look only inside the window
                     h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
                 for b0, b1 in h:
                     if abs(sent[b0] - s) >= span or (b0 <= a1 and a0 <= b1):   # near sentences, other words
                         continue
+                    if slot.scoped and negd[b0] and not lo <= b0 - negd[b0] <= hi:
+                        continue             # negated by something other than the earlier slot
                     d = max(abs(b0 - a0), abs(b1 - a0)) + (window // 2 if sent[b0] != s else 0)
                     if d <= window + (window // 2 if sent[b0] != s else 0) and (best is None or d < best[0]):
                         best = (d, b0, b1)
@@ -842,6 +865,8 @@ CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tun
     "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
     "very-long": 0.3,           # far longer than the question asks (300+ words)
     "run-on": 0.45,             # sentences of 45+ words on average: negation and clause scopes are unreliable
+    "list": 0.45,               # half or more of the answer is terse bullet or numbered steps (under 7.5
+                                # words each): they can tick every concept without the reasoning
 }
 
 
@@ -873,13 +898,18 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
         signals.append("very-long")
     if a.n_words >= 60 and a.n_words / max(1, len(a.sentences)) >= 45:
         signals.append("run-on")
+    if len(a.items) >= 3 and 2 * len(a.items) >= len(a.sentences):
+        item_words = sum(a.sentences[k][1] - a.sentences[k][0] for k in a.items) / len(a.items)
+        if item_words < 7.5:         # terse steps ("2. Decline the discount."), not reasoned items
+            signals.append("list")
     conf = max(0.0, 1.0 - sum(CONFIDENCE_SIGNALS[x] for x in signals))
     words = {"few-concepts": "few of the rubric's ideas were found in a substantial answer (it may use other words)",
              "no-decision": "the answer does not clearly say what the counselor should do",
              "partial-evidence": "several ideas were found only in a weaker form",
              "middle-score": "the score sits between the clear bands",
              "very-long": "the answer is much longer than asked",
-             "run-on": "the sentences are very long or unpunctuated, so what is negated is hard to tell"}
+             "run-on": "the sentences are very long or unpunctuated, so what is negated is hard to tell",
+             "list": "the answer is mostly a list of short steps; check the reasoning behind them"}
     return round(conf, 2), [words[x] for x in signals]
 
 
@@ -904,9 +934,12 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
         s = sent[a0]
         lo, hi, ok = a0, a1, True
         used = [a0]
-        for h, st in zip(rest, starts):
+        for slot, h, st in zip(pat.slots[1:], rest, starts):
             if st is not None:
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
+            if slot.scoped:
+                negd = doc.a.negd
+                h = [(b0, b1) for b0, b1 in h if not negd[b0] or lo <= b0 - negd[b0] <= hi]
             cand = [(b0, b1) for b0, b1 in h
                     if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
                     and (not same_act or _same_act(doc.a, a0, b0))

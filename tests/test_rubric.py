@@ -876,3 +876,19 @@ def test_wishes_concessions_and_negated_predicates_raise_no_flag(q, text):
 ])
 def test_a_wish_nearby_does_not_hide_the_recommendation(text):
     assert "social-meeting" in score("frame.why-not-friends", text).red_flags
+
+
+def test_words_after_a_refusing_slot_are_in_its_scope():
+    """'declin* + request' matches 'decline her follow request' (the request is negated by the
+    decline the pattern names) but not a request negated by something else."""
+    from course.rubric import _Doc
+    from course.rubric_text import analyse
+
+    ru = load_rubric("capstone.whole-relationship")
+    pat = next(p for d in ru.decisions if d.id == "declines-follow" for p in d.patterns if p.source.startswith("declin"))
+    assert pat.slots[1].scoped
+    assert _Doc(analyse("I will decline her follow request and raise it in session."), ru).match(pat, 22)
+    assert not _Doc(analyse("I decline to guess, and I will not ignore her request."), ru).match(pat, 22)
+    r = score("countertransference.irritation", "- Supervision before any transfer request.\n- Repair the sharp "
+              "reply next session.\n- Don't transfer just because of irritation.")
+    assert "refer-on-dislike" not in r.misconceptions
