@@ -25,7 +25,8 @@ from pathlib import Path
 
 from course import paths
 from course.errors import CourseError
-from course.rubric_text import FUNCTION_WORDS, LINK_WORDS, NEAR, Analysis, analyse, deletes1, normalise, stem, within_one_edit
+from course.rubric_text import (FUNCTION_WORDS, LINK_WORDS, NEAR, NEG_PAIRS, NEGATORS, Analysis, analyse, deletes1,
+                                normalise, stem, within_one_edit)
 from course.validation import Report
 from course.yamlio import YamlError, load_yaml
 
@@ -44,7 +45,9 @@ DEFAULT_CHECKS = {
     "sentence_span": 2,         # a pattern may spread over this many adjacent sentences (1 = one sentence)
     "lookalike_review": 3,      # this many letters from other alphabets that look Latin asks for review
     "confidence": 0.6,          # a score is final (auto-accepted) only at or above this confidence
-    "rejection_cap": 1,         # most points for an answer that states course ideas only to dismiss them
+    "rejection_cap": 0.5,       # most points for an answer that states course ideas only to dismiss them
+                                # (or pairs a harmful plan with concepts named only to be set aside)
+    "base_credit": 0.15,        # share of the points an on-topic answer in the student's own words starts from
 }
 CONDEMN = frozenset("""
 violation violations violate violates violating unethical exploit exploits exploitation exploitative
@@ -62,9 +65,16 @@ HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "im
 CONCESSIVE = frozenset({"even", "though", "although", "some", "others", "people", "critics", "call", "calls",
                         "called", "supervisors"})
 REFERS_BACK = frozenset({"which", "that", "this", "it", "such", "doing", "these", "those", "both", "either"})
-SAY_VERBS = frozenset({"say", "says", "saying", "tell", "tells", "telling", "answer", "answers", "reply",
+SAY_VERBS = frozenset({"say", "says", "saying", "said", "tell", "tells", "telling", "told", "answer", "answers",
+                       "answered", "replied", "asked", "asks", "reply",
                        "replies", "respond", "responds", "add", "adds", "something", "like"})
 MODALS = frozenset({"could", "might", "can", "should", "would", "will", "may", "must", "i", "d", "ll"})
+CONTRAST = frozenset({"but", "however", "yet"})
+NEG_WORDS = frozenset({"not", "never", "no"})
+WISH = frozenset({"hope", "hopes", "hoping", "want", "wants", "wanting", "wish", "wishes", "tempted", "temptation",
+                  "urge", "tempting", "longs", "hoped", "wanted", "wished"})
+COPULA = frozenset({"is", "are", "was", "would", "will", "can", "could", "should"})
+NEGATING_VERBS = frozenset({"decline", "declines", "refuse", "refuses", "avoid", "avoids", "resist", "resists"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
 TOPIC_STOP = frozenset({"the", "a", "an", "and", "or", "to", "of"})
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -182,6 +192,7 @@ class _Slot:
     singles: frozenset = frozenset()   # one-word alternatives, as a set for fast intersection
     phrases: tuple = ()                # several-word alternatives
     firsts: frozenset = frozenset()    # every atom that can start this slot (quick rejection)
+    scoped: bool = False               # negated only by a negator inside an earlier slot's match
 
     def __post_init__(self):
         self.singles = frozenset(a[0] for a in self.alts if len(a) == 1)
@@ -218,6 +229,8 @@ class _Flag:
     penalty: float = 0.0
     unless: frozenset = frozenset()
     harmful: bool = True
+    sound: bool = True        # a decision (not harmful) that the rubric counts as a sound answer
+    expected: bool = False    # a good answer states this decision (or another expected one)
 
 
 @dataclass
@@ -267,6 +280,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
     if not isinstance(source, str) or not source.strip():
         raise ValueError("a pattern must be a non-empty string")
     slots = []
+    after_negator = False
     for raw in source.split("+"):
         raw = raw.strip()
         if not raw:
@@ -276,6 +290,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             mode, raw = raw[0], raw[1:].strip()
         raw = _expand(raw, terms)
         alts = []
+        negating = False
         for alt in raw.split("|"):
             words = alt.strip().lower().replace("-", " ").split()   # hyphens split words, as in answers
             if not words:
@@ -283,9 +298,25 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             for w in words:
                 if not WORD_RE.match(w):
                     raise ValueError(f"'{w}' is not a plain word (letters/digits, optional * at the end)")
+            negating = negating or _negating(words)
             alts.append(tuple(vocab.atom(w) for w in words))
-        slots.append(_Slot(mode, alts))
+        scoped = after_negator and mode == "+"
+        if scoped:
+            mode = "?"     # "declin* + request": the words after a refusing slot may be in its scope
+        slots.append(_Slot(mode, alts, scoped=scoped))
+        after_negator = after_negator or (negating and mode != "!")
     return _Pattern(source, slots)
+
+
+def _negating(words: list[str]) -> bool:
+    """Does this alternative negate what follows it ('declin*', 'say no', "don't like", 'turn down')?"""
+    for k, w in enumerate(words):
+        if w.endswith("*"):
+            if any(n.startswith(w[:-1]) for n in NEGATORS) and len(w) > 4:
+                return True
+        elif w in NEGATORS or w.endswith("n't") or (k and (words[k - 1], w) in NEG_PAIRS):
+            return True
+    return False
 
 
 def _tokens_for_ngrams(text: str) -> list[str]:
@@ -345,7 +376,9 @@ def build_rubric(data: dict, path: Path) -> Rubric:
                       patterns=[compile_pattern(p, vocab, terms) for p in d.get("patterns") or []],
                       codes=list(d.get("codes") or []), feedback=d.get("feedback", ""),
                       cap=float(d.get("cap", 1)) if harmful else float(data.get("max_points", 4)),
-                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful)
+                      unless=_atoms_of(d.get("unless"), vocab, terms), harmful=harmful,
+                      sound=not harmful and d.get("sound", True) is not False,
+                      expected=d.get("expected", False) is True)
         (flags if harmful else decisions).append(entry)    # a harmful decision is a red flag
     people = data.get("people") or {}
 
@@ -478,6 +511,8 @@ class _Doc:
             for aid in refs & occ_set:
                 for i in occ[aid]:
                     applied[sent[i]] = True
+            for k in a.items:          # a list item's implied subject is the counselor ("- Decline the discount")
+                applied[k] = True
             self.applied = applied
         else:
             self.applied = [True] * len(a.sentences)
@@ -549,6 +584,7 @@ class _Doc:
                 return None
             hits.append(h)
         sent = self.a.sent
+        negd = self.a.negd
         real, applied = self.real, self.applied
         rest = hits[1:]
         starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
@@ -559,13 +595,15 @@ class _Doc:
             lo, hi = a0, a1
             ok = True
             used = {s}
-            for h, st in zip(rest, starts):
+            for slot, h, st in zip(pat.slots[1:], rest, starts):
                 best = None
                 if st is not None:           # many hits: look only inside the window
                     h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
                 for b0, b1 in h:
                     if abs(sent[b0] - s) >= span or (b0 <= a1 and a0 <= b1):   # near sentences, other words
                         continue
+                    if slot.scoped and negd[b0] and not lo <= b0 - negd[b0] <= hi:
+                        continue             # negated by something other than the earlier slot
                     d = max(abs(b0 - a0), abs(b1 - a0)) + (window // 2 if sent[b0] != s else 0)
                     if d <= window + (window // 2 if sent[b0] != s else 0) and (best is None or d < best[0]):
                         best = (d, b0, b1)
@@ -615,9 +653,38 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
                 return False                      # "..., which would be a violation"
             # "..., even if some would call that a violation", "..., so he sees why his tone is a
             # problem": the condemning word is about something else, and the plan stands
+    # "It would be easy to say yes, ..., but he should decline": a contrast followed by a refusal
+    later_contrast = [k for k in range(hi + 1, end) if norm[k] in CONTRAST]
+    for k in later_contrast:
+        if any(negd[j] or norm[j] in NEGATING_VERBS or norm[j] in NEG_WORDS for j in range(k + 1, min(end, k + 8))):
+            return False
+    # "Sam may want to transfer Tyler right away, but ...", "Daniel may hope they can be friends": a
+    # wish or temptation (the client's, or the counselor's set against a 'but') is not the advice
+    wishes = [k for k in range(cstart, i0) if norm[k] in WISH]
+    if wishes:
+        counselor, client = doc.rubric_people
+        w0 = wishes[-1]
+
+        def who(k):
+            return set(doc.vocab.lookup(norm[k]))
+        if later_contrast and i0 - w0 <= 3:
+            return False                          # "may want to transfer Tyler right away, but ..."
+        if (client and any(who(k) & client for k in range(cstart, w0))
+                and not any(who(k) & counselor for k in range(w0 + 1, i0))):
+            return False                          # "Daniel may hope they can be friends"
+    # "meeting for lunch isn't possible": the act is the subject of a negated predicate
+    raw = a.raw
+    for k in range(hi + 1, end):
+        if clause[k] != c0:
+            break
+        if norm[k] in COPULA and (raw.get(k, "").endswith("n't") or (k + 1 < end and norm[k + 1] in ("not", "never"))):
+            return False
     head = next((k for k in range(cstart, i0 + 1) if norm[k] not in GERUND_LEADS), i0)
     if norm[head].endswith("ing") and norm[head] not in ("nothing", "something", "anything", "everything"):
-        if not any(norm[i] in APPROVAL and not negd[i] for i in range(first, end) if clause[i] == c0):
+        if any(norm[k] in CONTRAST for k in range(hi + 1, end)):
+            return False                          # "Going to lunch might feel kind, but it would change ..."
+        if not any((norm[i] in APPROVAL and not negd[i]) or (norm[i] in CONDEMN and negd[i])   # "nothing wrong with"
+                   for i in range(first, end) if clause[i] == c0):
             return False
     return True
 
@@ -687,6 +754,14 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
         per_sentence[a.sent[lo]] = per_sentence.get(a.sent[lo], 0) + 1
         earned += c.weight * credit
     points = rubric.max_points * earned / total_w
+    # an answer about this case, in the student's own words, has begun to answer: base_credit of
+    # the points before any concept is found (an expert gives such an answer 1 of 4, an off-topic,
+    # copied or empty one 0); the concepts found fill the rest
+    base = float(ck["base_credit"])
+    if base and rubric.topic_atoms and a.sentences:
+        own = 1 - sum(doc.copied) / max(1, a.n_words)
+        if own >= 0.5 and len(doc.topic_sents) / len(a.sentences) >= float(ck["off_topic_ratio"]):
+            points = rubric.max_points * (base + (1 - base) * earned / total_w)
 
     # substance
     factor = 1.0
@@ -756,8 +831,16 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
     result.decisions += result.red_flags
 
     # ideas reported as someone else's view and then dismissed
-    if a.rejected:
+    # A dismissed view is a rejection of the course's ideas when the answer then recommends harm, or
+    # recommends none of the sound decisions; an answer that sets aside a permissive view and decides
+    # soundly ("Some argue one lunch is harmless. I disagree, because ...") is weighing views.
+    sound = [d.id for d in rubric.decisions if d.sound and d.id in result.decisions]
+    dismisses = bool(a.rejected) and (cap is not None or not sound or not rubric.decisions)
+    if dismisses or (cap is not None and negated_only):
+        # ideas reported only to be dismissed, or a harmful plan beside concepts named only to be
+        # set aside ("no need to consult ... Robin should take the discount"): the expert's 0 band
         points = min(points, float(ck["rejection_cap"]))
+    if dismisses:
         reasons.append("concept-then-rejection: the answer states ideas as others' views and then dismisses them")
     if lookalikes >= int(ck["lookalike_review"]):
         reasons.append(f"unusual characters: {lookalikes} letters from other alphabets that look like Latin ones")
@@ -781,6 +864,9 @@ CONFIDENCE_SIGNALS = {          # what each signal takes off the confidence (tun
     "partial-evidence": 0.2,    # two or more concepts found only by their weaker (partial) patterns
     "middle-score": 0.15,       # a score between the clear bands, where a point either way matters most
     "very-long": 0.3,           # far longer than the question asks (300+ words)
+    "run-on": 0.45,             # sentences of 45+ words on average: negation and clause scopes are unreliable
+    "list": 0.45,               # half or more of the answer is terse bullet or numbered steps (under 7.5
+                                # words each): they can tick every concept without the reasoning
 }
 
 
@@ -798,7 +884,10 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
     on_topic = len(doc.topic_sents) / max(1, len(a.sentences))
     if a.n_words >= 40 and on_topic >= 0.3 and credit <= 0.45 * n_concepts and not r.red_flags:
         signals.append("few-concepts")
-    if rubric.decisions and not r.decisions and a.n_words >= 30:
+    # the answer does not state the decision a good answer states (the expected ones, else any sound
+    # one): an unrecognised harmful plan often looks like this, so a person reads it
+    wanted = [d for d in rubric.decisions if d.expected] or [d for d in rubric.decisions if d.sound]
+    if wanted and not any(d.id in r.decisions for d in wanted) and a.n_words >= 20:
         signals.append("no-decision")
     if sum(1 for f in r.found if f["credit"] < 1) >= 2:
         signals.append("partial-evidence")
@@ -807,12 +896,20 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
         signals.append("middle-score")
     if a.n_words >= 300:
         signals.append("very-long")
+    if a.n_words >= 60 and a.n_words / max(1, len(a.sentences)) >= 45:
+        signals.append("run-on")
+    if len(a.items) >= 3 and 2 * len(a.items) >= len(a.sentences):
+        item_words = sum(a.sentences[k][1] - a.sentences[k][0] for k in a.items) / len(a.items)
+        if item_words < 7.5:         # terse steps ("2. Decline the discount."), not reasoned items
+            signals.append("list")
     conf = max(0.0, 1.0 - sum(CONFIDENCE_SIGNALS[x] for x in signals))
     words = {"few-concepts": "few of the rubric's ideas were found in a substantial answer (it may use other words)",
              "no-decision": "the answer does not clearly say what the counselor should do",
              "partial-evidence": "several ideas were found only in a weaker form",
              "middle-score": "the score sits between the clear bands",
-             "very-long": "the answer is much longer than asked"}
+             "very-long": "the answer is much longer than asked",
+             "run-on": "the sentences are very long or unpunctuated, so what is negated is hard to tell",
+             "list": "the answer is mostly a list of short steps; check the reasoning behind them"}
     return round(conf, 2), [words[x] for x in signals]
 
 
@@ -830,16 +927,35 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
     sent = doc.a.sent
     rest = hits[1:]
     starts = [[b0 for b0, _ in h] if len(h) > 16 else None for h in rest]
+    norm = doc.a.norm
     for a0, a1 in hits[0]:
+        if a0 == a1 and norm[a0] in ("have", "has", "had", "got") and a0 + 1 < len(norm) and norm[a0 + 1] == "to":
+            continue               # "he have to say no to Saturday": have to is a modal, not having lunch
         s = sent[a0]
         lo, hi, ok = a0, a1, True
         used = [a0]
-        for h, st in zip(rest, starts):
+        for slot, h, st in zip(pat.slots[1:], rest, starts):
             if st is not None:
                 h = h[bisect_left(st, a0 - window):bisect_right(st, a0 + window)]
+            if slot.scoped:
+                negd = doc.a.negd
+                h = [(b0, b1) for b0, b1 in h if not negd[b0] or lo <= b0 - negd[b0] <= hi]
             cand = [(b0, b1) for b0, b1 in h
                     if sent[b0] == s and abs(b0 - a0) <= window and not (b0 <= a1 and a0 <= b1)
-                    and (not same_act or _same_act(doc.a, a0, b0))]
+                    and (not same_act or _same_act(doc.a, a0, b0))
+                    # an object in a neighbouring, negated clause is the thing refused ("Rather than
+                    # letting the nephew do the roof, Robin should hire someone else")
+                    and not (same_act and doc.a.clause[b0] != doc.a.clause[a0] and doc.a.negd[b0])]
+            if (not cand and same_act and len(pat.slots) == 2 and s > 0 and _elided_object(doc.a, a1)
+                    and _counselor_acts(doc, a0)):
+                # a recommendation split over two sentences: "Esperanza offered a discount and her
+                # nephew's work. Robin should accept both." - the object (the second of a verb +
+                # object pattern) is in the sentence before
+                cand = [(b0, b1) for b0, b1 in h if sent[b0] == s - 1]
+            if (not cand and same_act and len(pat.slots) == 2 and _elided_object(doc.a, a1)
+                    and _counselor_acts(doc, a0) and doc.a.sentences[s][1] - doc.a.sentences[s][0] <= 8):
+                # "I think Jordan should go. One lunch won't ..." - a short recommendation, its object next
+                cand = [(b0, b1) for b0, b1 in h if sent[b0] == s + 1]
             if not cand:
                 ok = False
                 break
@@ -861,6 +977,28 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
 
 
 _LINKS = frozenset(LINK_WORDS)
+ELIDED = REFERS_BACK | {"both", "them", "one", "so", "yes", "too", "anyway", "then"}
+
+
+def _counselor_acts(doc: "_Doc", i: int) -> bool:
+    """Is the verb at token i the counselor's act: a modal or the counselor before it in its clause
+    ("Robin should accept", "I'd go"), and the client not its subject ("She wants to hang out")?"""
+    a = doc.a
+    lead = a.norm[a.clause_start.get(a.clause[i], i):i]
+    counselor, client = doc.rubric_people
+    if client and any(set(doc.vocab.lookup(w)) & client for w in lead):
+        return False
+    return any(w in MODALS for w in lead) or bool(counselor and any(set(doc.vocab.lookup(w)) & counselor for w in lead))
+
+
+def _elided_object(a: Analysis, i: int) -> bool:
+    """Does the verb at token i take its object from the sentence before: nothing follows it in its
+    clause ("Casey should accept."), or a word that points back ("accept both", "do it", "say yes
+    to that")?"""
+    first, end, _ = a.sentences[a.sent[i]]
+    nxt = [a.norm[k] for k in range(i + 1, min(end, i + 4)) if a.clause[k] == a.clause[i]]
+    nxt = [w for w in nxt if w not in ("to", "the", "up", "on", "of", "with", "her", "him", "that's")][:2]
+    return not nxt or nxt[0] in ELIDED
 
 
 def _same_act(a: Analysis, i: int, j: int) -> bool:
@@ -870,10 +1008,15 @@ def _same_act(a: Analysis, i: int, j: int) -> bool:
     ci, cj = a.clause[i], a.clause[j]
     if ci == cj:
         return True
-    if abs(ci - cj) > 1:
-        return False
-    later = a.clause_start.get(max(ci, cj))
-    return later is not None and a.norm[later] not in _LINKS and a.norm[later] not in ("and", "or")
+    lo, hi = min(ci, cj), max(ci, cj)
+    cs = a.clause_start
+    for c in range(lo + 1, hi + 1):
+        start = cs.get(c)
+        if start is None or a.norm[start] in _LINKS or a.norm[start] in ("and", "or"):
+            return False
+        if c < hi and cs.get(c + 1, start) - start > 2:
+            return False      # only a short aside between them: "I like you, Nadia, more than most"
+    return True
 
 
 class _NeverCopied:
@@ -882,7 +1025,10 @@ class _NeverCopied:
 
 
 _NEVER_COPIED = _NeverCopied()
-_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d')
+# double quotes, curly double quotes, and single quotes (curly ones are straight in Analysis.low) that
+# open after a non-word character and close before one, so "let's" and "clients'" stay apostrophes
+_QUOTE_RE = re.compile(r'"[^"\n]*"|\u201c[^\u201d\n]*\u201d'
+                       r"|(?<![\w'])'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w))*?(?<=[^\s'])'(?![\w])")
 
 
 def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
@@ -894,7 +1040,7 @@ def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
         if sum(copied[first:end]) >= 0.6 * (end - first):
             return True
     low = doc.a.low
-    if '"' in low or "\u201c" in low:
+    if '"' in low or "\u201c" in low or "'" in low:
         spans = doc.a.spans(max(used))
         quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
         for q0, q1 in quoted:
@@ -910,12 +1056,17 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
     rubric_atoms = doc.rubric_people
     lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
     if not any(w in SAY_VERBS for w in lead):
-        return False
+        # a speaker label: 'Jordan: "Sure, ..."' (the counselor's name just before the quote)
+        before = re.split(r"[.!?\n]", doc.a.low[max(0, q0 - 80):q0])[-1].split()
+        return (len(before) == 1 and before[0].endswith(":") and lead[-1] not in ("i", "me")
+                and bool(set(doc.vocab.lookup(lead[-1])) & rubric_atoms[0]))
     vocab = doc.vocab
     client = rubric_atoms[1]
-    if client and any(set(vocab.lookup(w)) & client for w in lead):
-        return False                              # "Priya says: ..."
-    counselor = rubric_atoms[0]
+    last_say = max(k for k, w in enumerate(lead) if w in SAY_VERBS)
+    # "Priya says: ..." is the client's; "Sam could tell Tyler: ..." names the client only as the
+    # one spoken to (after the way of saying), so the words are the counselor's
+    if client and any(set(vocab.lookup(w)) & client for w in lead[:last_say]):
+        return False
     return True   # a way of saying, and no client is the speaker
 
 
@@ -960,7 +1111,7 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
             "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
             "checks", "decisions", "synonyms", "people"}
-DECISION_KEYS = {"id", "label", "harmful", "patterns", "unless", "codes", "feedback", "cap"}
+DECISION_KEYS = {"id", "label", "harmful", "sound", "expected", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
 FLAG_KEYS = {"id", "label", "patterns", "codes", "feedback", "cap", "penalty", "unless"}
 
@@ -1054,6 +1205,31 @@ def _validate_one(f: Path, report: Report) -> None:
                 report.add(f, L(keypath + (i,)), f"pattern {p!r}: {exc}",
                            "slots are joined by ' + ', alternatives by '|'; prefix a slot with ! (must be negated) or ?")
 
+    def check_unless(keypath, ul):
+        """'unless' lists single words (or word* prefixes): the scorer looks each up as one word,
+        so a phrase would silently count by its first word only."""
+        if ul is None:
+            return
+        if not isinstance(ul, list) or not all(isinstance(w, str) for w in ul):
+            report.add(f, L(keypath + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+            return
+        for j, w in enumerate(ul):
+            try:
+                alts = _expand(w, sterms).split("|")
+            except ValueError as exc:
+                report.add(f, L(keypath + ("unless", j)), str(exc), "define it under 'terms'")
+                continue
+            for alt in alts:
+                words = alt.strip().lower().replace("-", " ").split()
+                if len(words) > 1:
+                    report.add(f, L(keypath + ("unless", j)),
+                               f"'unless' entry {w!r} has several words ({alt.strip()!r}); only '{words[0]}' would count",
+                               f"list single words (e.g. unless: [{', '.join(repr(x) for x in words if x not in FUNCTION_WORDS) or words[0]}]) "
+                               "or move the phrase into the pattern as a ! slot")
+                elif words and not WORD_RE.match(words[0]):
+                    report.add(f, L(keypath + ("unless", j)), f"'unless' entry {w!r} is not a plain word",
+                               "use letters/digits, with an optional * at the end")
+
     cs = data.get("concepts")
     if not isinstance(cs, list) or not cs:
         report.add(f, L(("concepts",)), "the rubric has no concepts", "list the concepts a good answer shows under 'concepts:'")
@@ -1115,6 +1291,7 @@ def _validate_one(f: Path, report: Report) -> None:
                 if not isinstance(r.get(k), str) or not r.get(k, "").strip():
                     report.add(f, L(kp + (k,)), f"'{rid}' has no '{k}'", f"add '{k}:'")
             check_patterns(kp + ("patterns",), r.get("patterns"), True)
+            check_unless(kp, r.get("unless"))
             cl = r.get("codes", [])
             if not isinstance(cl, list):
                 report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [aca-2014-a5d]")
@@ -1160,14 +1337,20 @@ def _validate_one(f: Path, report: Report) -> None:
         flag_ids.add(did)
         if not isinstance(d.get("label"), str) or not d.get("label", "").strip():
             report.add(f, L(kp + ("label",)), f"decision '{did}' has no 'label'", "add label: (shown to graders)")
+        exp = d.get("expected", False)
+        if not isinstance(exp, bool) or (exp and (d.get("harmful") is True or d.get("sound") is False)):
+            report.add(f, L(kp + ("expected",)), f"decision '{did}' has expected: {exp!r}",
+                       "write expected: true only on a sound decision a good answer states")
+        snd = d.get("sound", True)
+        if not isinstance(snd, bool) or (snd is False and d.get("harmful") is True):
+            report.add(f, L(kp + ("sound",)), f"decision '{did}' has sound: {snd!r}",
+                       "write sound: false for a decision that is neither harmful nor what a good answer does; leave it out otherwise")
         harmful = d.get("harmful", False)
         if not isinstance(harmful, bool):
             report.add(f, L(kp + ("harmful",)), f"decision '{did}' has harmful: {harmful!r}", "write harmful: true or leave it out")
             harmful = False
         check_patterns(kp + ("patterns",), d.get("patterns"), True)
-        ul = d.get("unless")
-        if ul is not None and (not isinstance(ul, list) or not all(isinstance(w, str) for w in ul)):
-            report.add(f, L(kp + ("unless",)), "'unless' must be a list of words", "write e.g. unless: [supervis*]")
+        check_unless(kp, d.get("unless"))
         cl = d.get("codes", [])
         if not isinstance(cl, list):
             report.add(f, L(kp + ("codes",)), "'codes' must be a list of ids", "write e.g. codes: [apa-2017-305a]")

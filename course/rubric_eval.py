@@ -1,8 +1,17 @@
 """Agreement between the reflection scorer and expert scores, as the issue-13 targets define it.
 
-Calibration answers live in tests/calibration/{heldout,tuning}/<question>.yml (and the older
-tests/calibration/<question>.yml). `evaluate(rows)` scores them and returns, per question and
-overall:
+Calibration answers live in tests/calibration/<split>/<question>.yml, one folder per split (and the
+older tests/calibration/<question>.yml, split 'legacy'):
+
+* tuning/      issue 13, written to the prompts in other voices; the scorer may be tuned on these
+* dev/         issue 13 round 1's frozen held-out answers (first measured at Spearman 0.824), tuning
+               data since round 2
+* reserve/     held back by the scorer's team before round 2 (every answer of tuning and dev whose
+               number is a multiple of 5), frozen: never tuned to
+* independent/ (when present) written by others without the rubrics or the scorer, frozen
+
+`load("heldout")` is the frozen test split: the first of FROZEN_SPLITS that exists. `evaluate(split)`
+scores a split and returns, per question and overall:
 
 * rho         Spearman's rank correlation between scorer and expert (target >= 0.85)
 * silent_miss share of answers more than 1 point (of 4) from the expert WITHOUT a review flag
@@ -26,6 +35,8 @@ from course import paths
 
 CAL_DIR = paths.REPO_ROOT / "tests" / "calibration"
 HONEST = ("strong", "good")
+FROZEN_SPLITS = ("independent", "reserve")     # the test split: the first that exists
+TUNING_SPLITS = ("tuning", "dev")
 HARMFUL_SHARE = 0.35
 
 
@@ -60,9 +71,21 @@ def spearman(x, y) -> float:
     return pearson(ranks(list(x)), ranks(list(y)))
 
 
-def load(split: str, cal_dir: Path | None = None) -> list[dict]:
-    """Rows of one split: 'heldout' or 'tuning' (the issue-13 sets) or 'legacy' (the first set)."""
+def heldout_split(cal_dir: Path | None = None) -> str:
+    """The name of the frozen test split in use (see FROZEN_SPLITS)."""
     cal_dir = Path(cal_dir or CAL_DIR)
+    return next((s for s in FROZEN_SPLITS if any((cal_dir / s).glob("*.yml"))), FROZEN_SPLITS[-1])
+
+
+def load(split: str, cal_dir: Path | None = None) -> list[dict]:
+    """Rows of one split: a folder name under tests/calibration ('tuning', 'dev', 'reserve', ...),
+    'heldout' (the frozen test split, see heldout_split), 'tune' (tuning + dev: everything the
+    scorer may be tuned on) or 'legacy' (the first set, tests/calibration/<question>.yml)."""
+    cal_dir = Path(cal_dir or CAL_DIR)
+    if split == "tune":
+        return [r for s in TUNING_SPLITS for r in load(s, cal_dir)]
+    if split == "heldout":
+        split = heldout_split(cal_dir)
     files = sorted(cal_dir.glob("*.yml")) if split == "legacy" else sorted((cal_dir / split).glob("*.yml"))
     rows = []
     for f in files:
@@ -128,10 +151,10 @@ def table(result: dict, title: str) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":     # python -m course.rubric_eval [tuning|heldout|legacy] [-v]
+if __name__ == "__main__":     # python -m course.rubric_eval [tune|tuning|dev|reserve|heldout|legacy] [-v]
     import sys
 
-    splits = [s for s in sys.argv[1:] if not s.startswith("-")] or ["tuning", "heldout"]
+    splits = [s for s in sys.argv[1:] if not s.startswith("-")] or ["tune", "heldout"]
     for s in splits:
         res = evaluate(s)
         print(table(res, s))

@@ -35,6 +35,13 @@ isnt arent wasnt werent mustnt neednt hasnt havent hesitate hesitates hesitant r
 NEG_PAIRS = {("instead", "of"), ("rather", "than"), ("turn", "down"), ("turns", "down"),
              ("turned", "down"), ("turning", "down"), ("fail", "to"), ("fails", "to"),
              ("stop", "accepting")}
+# refusing verbs whose negation stops at "and" + another verb ("say no to lunch and explore ...")
+SCOPED_NEGATORS = frozenset("""
+refuse refuses refused refusing decline declines declined declining avoid avoids avoided avoiding reject
+rejects rejected rejecting resist resists resisting forgo abstain
+""".split())
+SAY_NO = frozenset({"say", "says", "said", "saying", "answer", "answers", "is", "be"})
+TURN = frozenset({"turn", "turns", "turned", "turning"})
 # "not only X but also Y" does not negate X
 NOT_NEGATING_AFTER = frozenset({"only", "merely"})
 LINK_WORDS = frozenset("""
@@ -59,6 +66,9 @@ into out up only just each every there here who which where until while also
 """.split())
 
 
+_LEAD_MARK_RE = re.compile(r"[ \t\n]*(?:[-*\u2022]|\d+[.)])[ \t]")
+
+
 class Analysis:
     """One answer, analysed. Token i is described by the parallel lists norm[i], sent[i], ...
 
@@ -68,7 +78,7 @@ class Analysis:
     """
 
     __slots__ = ("text", "low", "norm", "raw", "sent", "clause", "negd", "sentences", "clause_start",
-                 "n_words", "n_real", "n_list", "_spans", "rejected")
+                 "n_words", "n_real", "n_list", "_spans", "rejected", "items")
 
     def __init__(self, text):
         self.text = text
@@ -85,6 +95,7 @@ class Analysis:
         self.n_list = 0                # sentences that are bare lists of terms
         self._spans = None
         self.rejected: list[int] = []  # sentences whose ideas are reported only to be dismissed
+        self.items: set[int] = set()   # sentences that are items of a bulleted or numbered list
 
     @property
     def neg(self) -> list[bool]:
@@ -129,6 +140,9 @@ def analyse(text: str) -> Analysis:
     low = text.lower()
     if "\u2019" in low or "\u2018" in low:
         low = low.replace("\u2019", "'").replace("\u2018", "'")   # same length: offsets hold
+    lead = _LEAD_MARK_RE.match(low)
+    if lead:                       # "1. Talk to ..." at the very start: blank the marker (offsets hold)
+        low = " " * lead.end() + low[lead.end():]
     a.low = low
     norm, negd, raw = a.norm, a.negd, a.raw
     norm_append, negd_append = norm.append, negd.append
@@ -141,13 +155,14 @@ def analyse(text: str) -> Analysis:
     seg_lens: list[int] = []
     negc = 0
     last_neg = -100
-    dismiss = pending_and = False
+    dismiss = pending_and = verb_neg = False
     prev = ""
     n_list = 0
     i = 0
+    item_next = bool(lead)
 
     def close_clause():
-        nonlocal c_id, negc, clause_first, dismiss, last_neg
+        nonlocal c_id, negc, clause_first, dismiss, last_neg, verb_neg
         n = len(norm)
         clause_ranges.append((clause_first, n))
         if n > clause_first:
@@ -163,12 +178,13 @@ def analyse(text: str) -> Analysis:
                     negd[k] = FAR
         c_id += 1
         negc = 0
+        verb_neg = False
         last_neg = -100
         clause_first = n
         dismiss = False
 
     def close_sentence():
-        nonlocal s_id, sent_first, seg_start, seg_lens, prev, fw, n_list
+        nonlocal s_id, sent_first, seg_start, seg_lens, prev, fw, n_list, item_next
         close_clause()
         n = len(norm) - sent_first
         if n > 0:
@@ -180,8 +196,14 @@ def analyse(text: str) -> Analysis:
             real = n >= 4 and fw >= 1 and (fw / n) >= 0.12 and not is_list
             if is_list or (n >= 5 and (fw / n) < 0.12):
                 n_list += 1
+            if item_next:
+                a.items.add(len(sentences))
+                # a list item is a step, not a fragment: "Decline the discount." counts as a sentence
+                real = real or (n >= 2 and not is_list)
             sentences.append((sent_first, len(norm), real))
             s_id += 1
+        if n > 0:
+            item_next = False
         sent_first = seg_start = len(norm)
         fw = 0
         seg_lens = []
@@ -213,6 +235,12 @@ def analyse(text: str) -> Analysis:
                 pending_and = False
                 if w in SUBJECT_AFTER_AND:
                     close_clause()
+                elif verb_neg and negc & 1 and not w.endswith("ing"):
+                    # "decline the lunch and explore her loneliness": a refusing verb governs its own
+                    # object, not the next verb ("avoid meeting her and giving ..." keeps it)
+                    negc -= 1
+                    last_neg = -100
+                    verb_neg = False
             if f:
                 if f & _LINK:
                     close_clause()
@@ -233,6 +261,7 @@ def analyse(text: str) -> Analysis:
             negd_append(i - last_neg if negc & 1 else 0)
             norm_append(w)
             if is_neg:
+                verb_neg = w in SCOPED_NEGATORS or (w == "no" and prev in SAY_NO) or (w == "down" and prev in TURN)
                 negc += 1
                 last_neg = i
             i += 1
@@ -245,6 +274,8 @@ def analyse(text: str) -> Analysis:
             prev = ""
         else:                                   # sentence end or paragraph/list break
             close_sentence()
+            if _b and _b.strip() and _b.strip()[-1] in "-*\u2022.)":
+                item_next = True
     close_sentence()
     sent, clause = a.sent, a.clause
     for k, (first, end, _r) in enumerate(sentences):
@@ -315,21 +346,28 @@ def normalise(text: str) -> tuple[str, int]:
 ATTRIB_SUBJECTS = frozenset("""
 textbooks textbook books book literature theory theorists tradition traditional conventional classic
 classical psychodynamic people some others many experts critics one ethicists guidelines
+supervisors supervisor professors trainers instructors rulebook rulebooks standard usual typical orthodox
+books ethics codes code aca apa nasw formulation conventional
 """.split())
 ATTRIB_VERBS = frozenset("""
 say says said claim claims argue argues argued suggest suggests recommend recommends tell tells would
-might will talk talks view reading insist insists teach teaches
+might will talk talks view reading insist insists teach teaches call calls list lists mention mentions
+distinguish distinguishes frame frames
 """.split())
 ATTRIB_PHRASES = (("often", "recommended"), ("often", "mentioned"), ("one", "option"), ("is", "one"),
+                  ("standard", "answer"), ("usual", "advice"), ("textbook", "answer"), ("by", "the", "book"),
                   ("could", "argue"), ("one", "could"), ("they", "say"), ("they", "also"))
-_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option"}   # a sentence without one is not checked
+_ATTRIB_CUES = ATTRIB_SUBJECTS | {"often", "argue", "option", "answer", "advice", "by"}   # a sentence without one is not checked
 REJECT_WORDS = frozenset("""
 false overthinking overthink paternalistic jargon nonsense games motions disagree outdated pointless
 overkill unnecessary irrelevant bureaucratic overrated silly useless undermine undermines naive
+patronizing patronising condescending preachy old-fashioned robotic overly
 """.split())
 REJECT_PHRASES = (("don't", "agree"), ("dont", "agree"), ("do", "not", "agree"), ("don't", "buy"),
                   ("dont", "buy"), ("no", "way"), ("i", "disagree"), ("not", "true"), ("don't", "think"),
-                  ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"))
+                  ("treats", "her", "like"), ("makes", "her", "feel"), ("just", "makes"), ("like", "children"),
+                  ("old", "fashioned"), ("i", "reject"), ("ignore", "that"), ("ignore", "this"),
+                  ("doesn't", "fit"), ("does", "not", "fit"), ("too", "cold"), ("out", "of", "date"))
 
 
 _FILLERS = frozenset({"really", "actually", "honestly", "just", "quite", "truly", "fully", "personally"})
@@ -375,22 +413,41 @@ def mark_rejections(a: "Analysis") -> list[int]:
         return w
 
     k = 0
+    verdict_end: dict[int, int] = {}     # a later dismissing sentence: negated only up to its verdict
     while k < len(sents):
         first, end, _r = sents[k]
         if not _ATTRIB_CUES.isdisjoint(norm[first:end]) and _attributed(words(k)):
             for k2 in range(k, min(len(sents), k + 3)):
                 if _rejects(words(k2)):
                     out.extend(range(k, k2 + 1))
+                    if k2 > k:
+                        verdict_end[k2] = _verdict_clause_end(a, k2)
                     k = k2
                     break
         k += 1
     negd = a.negd
     for k in sorted(set(out)):
         first, end, _r = sents[k]
-        for i in range(first, end):
+        # "I disagree, because the hour only works if it stays hers": the reasons after the
+        # verdict are the writer's own view and keep their polarity
+        for i in range(first, verdict_end.get(k, end)):
             negd[i] = FAR
     a.rejected = sorted(set(out))
     return a.rejected
+
+
+def _verdict_clause_end(a: "Analysis", k: int) -> int:
+    """End token of the clause holding the first dismissing word of sentence k."""
+    first, end, _r = a.sentences[k]
+    norm, raw, clause = a.norm, a.raw, a.clause
+    for i in range(first, end):
+        if norm[i] in REJECT_WORDS or any(tuple(x for x in (raw.get(j, norm[j]) for j in range(i, min(end, i + len(p))))) == p
+                                          for p in REJECT_PHRASES):
+            j = i
+            while j + 1 < end and clause[j + 1] == clause[i]:
+                j += 1
+            return j + 1
+    return end
 
 
 # --- light stemming and spelling tolerance ----------------------------------------------------
