@@ -8,8 +8,10 @@ Expert-scored answers (0-4, each with a reason), one folder per split (course/ru
   round 2;
 * tests/calibration/reserve/ - held back before round 2 (answers of tuning and dev numbered a
   multiple of 5), FROZEN (sha256 below). The per-question assertions are on this set;
-* tests/calibration/independent/ - when present: written by others without the rubrics or the
-  scorer, frozen; the lead adds its hashes and floors.
+* tests/calibration/independent/ - 30 answers per question written in the 2026-12-02 session by two
+  writers who did not read the rubrics' phrase lists, the scorer or the other sets, and never ran the
+  scorer; FROZEN (sha256 below) before the round-2 scorer was merged, and never shown to the helper
+  who tuned it. This is the test split `course report` quotes ("heldout" resolves to it).
 
 Targets (issue 13, "Done when"): Spearman >= 0.85; at most 3% of answers more than 1 point from
 the expert without a review flag; every harmful recommendation flagged or at most 0.35 of full
@@ -34,6 +36,14 @@ RESERVE = "reserve"          # the frozen split this file keeps floors for (neve
 # sha256 of each frozen file, per split, recorded when it was frozen (before the tuning it guards).
 # A failing hash means someone edited frozen answers: that voids the figures measured on them.
 FROZEN_SHA256 = {
+    "independent": {    # frozen 2026-12-02, before the round-2 scorer was merged
+        "capstone.whole-relationship.yml": "c42024789dc384750f6114a5558c73cbd0cb93572fdb3e254b336b7f658d8104",
+        "countertransference.irritation.yml": "6309b806b579354505a7933feecd2c9cab4a9af5c4dfdf67ac70337b648e3467",
+        "frame.why-not-friends.yml": "abaf6a53a76626de94254c2a8da6dcafd858561439a7e0ad39cf36e3d5d9ff3b",
+        "power.dual-relationship.yml": "74a3680d914143c7f9262d30a1435df55b3808ba0a014edf8d590b291958e5ee",
+        "termination.friends-after.yml": "df5ddcdfa5e0b0ed4b4676a411f748118eb95997da30952b41ce35c981c35a04",
+        "transference.do-you-like-me.yml": "3d42d080d41596ef1a84bb9bd63bb0c469aeb69888c5cd2a4472c75c33163b58",
+    },
     "reserve": {    # frozen before issue-13 round 2
         "capstone.whole-relationship.yml": "02f09250175041eb60634e721d06245dacb15c754f7d5c4de1aa1614fe2544b5",
         "countertransference.irritation.yml": "a157275d62f03ed1f18fdafba681cf06e4ee9ddd728b69ef8d46f7eb996262a4",
@@ -174,6 +184,35 @@ def test_heldout_agreement_per_question(sets):
         _check(q, res[q], HELDOUT_FLOORS[q])
     _check("all", res["all"], HELDOUT_ALL)
     assert res["all"]["silent_miss"] <= TARGET[1] and res["all"]["honest_review"] <= TARGET[3]
+
+
+# The independent split, measured once with round 1's scorer (before round 2 was merged) and once
+# with round 2's. Neither round reaches the issue-13 targets on it: tuning on our own answers
+# (reserve 0.868) did not carry over to answers written in other voices (0.727 -> 0.712). These
+# floors only stop it getting worse; the gap to the target is printed, not hidden.
+#                                          round 2 (round 1): rho, silent, harmful handled, honest to review
+INDEPENDENT_FLOORS = {
+    "capstone.whole-relationship": (0.66, 0.14, 0.83, 0.35),       # 0.698, 10%, 83%, 30% (0.735, 10%, 100%, 20%)
+    "countertransference.irritation": (0.59, 0.07, 0.83, 0.25),    # 0.628, 3%, 83%, 20% (0.689, 3%, 83%, 10%)
+    "frame.why-not-friends": (0.61, 0.14, 1.0, 0.35),              # 0.645, 10%, 100%, 30% (0.616, 7%, 100%, 30%)
+    "power.dual-relationship": (0.90, 0.07, 1.0, 0.25),            # 0.930, 3%, 100%, 20% (0.877, 3%, 100%, 10%)
+    "termination.friends-after": (0.56, 0.04, 1.0, 0.55),          # 0.593, 0%, 100%, 50% (0.570, 0%, 100%, 50%)
+    "transference.do-you-like-me": (0.79, 0.14, 0.83, 0.25),       # 0.824, 10%, 83%, 20% (0.838, 10%, 83%, 20%)
+}
+INDEPENDENT_ALL = (0.69, 0.08, 0.91, 0.31)                         # 0.712, 6.1%, 91.7%, 28.3% (0.727, 5.6%, 94.4%, 23.3%)
+
+
+def test_independent_agreement_per_question():
+    """Answers nobody tuned to, written by others: held to what the scorer measures, gap to target shown."""
+    rows = rubric_eval.score_rows(rubric_eval.load("independent"))
+    assert len(rows) == 180
+    res = {"all": rubric_eval.metrics(rows)}
+    for q in list_questions():
+        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    print("\n" + rubric_eval.table(res, "independent (frozen, written by others, never tuned to)"))
+    for q in list_questions():
+        _check(q, res[q], INDEPENDENT_FLOORS[q])
+    _check("all", res["all"], INDEPENDENT_ALL)
 
 
 def test_tuning_agreement(sets):
