@@ -429,16 +429,17 @@ def get_question(ref: str, questions_dir: Path | str | None = None) -> Question:
 _STYLE = """<style>
 .selfcheck { border-left: 4px solid #1d4ed8; padding: 4px 0 8px 12px; margin: 8px 0 14px 0; font-size: 14px;
   max-width: 100%; }
+.selfcheck .widget-html-content { line-height: 1.5 !important; }
 .selfcheck .selfcheck-hint { font-size: 14px; color: #374151; margin-top: 2px; }
 .selfcheck .widget-radio, .selfcheck .widget-radio-box, .selfcheck .widget-checkbox,
 .selfcheck .selfcheck-options { width: auto !important; max-width: 100%; height: auto !important; }
 .selfcheck .widget-radio-box label, .selfcheck .widget-checkbox label {
-  display: flex !important; align-items: flex-start; gap: 8px; width: auto !important; max-width: 100%;
+  display: flex !important; align-items: flex-start !important; gap: 8px; width: auto !important; max-width: 100%;
   white-space: normal !important; overflow: visible !important; height: auto !important;
   line-height: 1.45 !important; font-size: 14px !important; margin: 0 0 6px 0; padding: 0; cursor: pointer;
 }
 .selfcheck .widget-radio-box label > input, .selfcheck .widget-checkbox label > input {
-  float: none !important; flex: 0 0 auto; margin: 3px 0 0 0 !important; height: 16px; width: 16px;
+  float: none !important; order: -1; flex: 0 0 auto !important; align-self: flex-start !important; margin: 3px 0 0 0 !important; height: 16px; width: 16px;
 }
 .selfcheck .widget-checkbox label > span { flex: 1 1 auto; min-width: 0; white-space: normal !important; }
 .selfcheck .widget-checkbox { margin-bottom: 0; }
