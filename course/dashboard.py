@@ -143,14 +143,6 @@ def _module_entry(module) -> tuple[str, dict[str, Any]]:
                       hint=f"Use the module's number, e.g. mark_complete(1). Modules: {numbers}.")
 
 
-def completion_status(module, events=None) -> dict[str, Any]:
-    """The module's line of the summary (see `progress.summarize`) for the current learner."""
-    mid, _ = _module_entry(module)
-    cat = progress.catalog()
-    s = progress.summarize(progress.current_events() if events is None else events, cat)
-    return next(m for m in s["modules"] if m["id"] == mid)
-
-
 def todo_text(m: dict[str, Any], catalog_: dict[str, dict[str, Any]] | None = None) -> str:
     """What is left in a module, in words: 'play “X” and answer 3 self-check questions'."""
     titles = (catalog_ or {}).get(m["id"], {}).get("vignettes", {})
