@@ -263,6 +263,9 @@ _RUN_STATE = r"""() => {
                                                : /\[\d+\]/.test(prompts[i]));
   if (ran.length === cells.length) return 'done';
   if (prompts.some(p => p.includes('*')) || !ran.length) return null;
+  // a folded cell shows no "[*]" while queued: still waiting, unless a cell has shown an error
+  const error = panel.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  if (cells.some(c => folded(c) && !ran.includes(c)) && !error) return null;
   return 'stopped: ' + (ran[ran.length - 1].querySelector('.jp-OutputArea')?.textContent || '').slice(-3000);
 }"""
 
