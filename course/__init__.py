@@ -7,6 +7,7 @@ Learners use a handful of one-line calls in the notebooks:
     vignette_map("transference/are-you-tired-of-me")              # the branches, drawn
     self_check("frame")                              # a module's self-check questions
     show_progress()                                  # the progress dashboard
+    mark_complete(1)                                 # the "Mark module 1 complete" button
 
 Everything else (grading, exports, validation) is the `course` command.
 Names are imported lazily so that `import course` stays fast and a notebook only
@@ -24,6 +25,7 @@ _LAZY = {
     "vignette_map": ("course.figures.vignette_map", "vignette_map"),
     "self_check": ("course.questions", "self_check"),
     "show_progress": ("course.dashboard", "show_progress"),
+    "mark_complete": ("course.dashboard", "mark_complete"),
     "cite": ("course.codes", "cite"),
     "CourseError": ("course.errors", "CourseError"),
 }

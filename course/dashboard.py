@@ -127,3 +127,102 @@ def show_progress() -> None:
     loc = progress.progress_location()
     progress.take_notices()
     display(HTML(dashboard_html(s, str(loc) if loc else None)))
+
+
+# --------------------------------------------------------------------------- "Mark module N complete"
+def _module_entry(module) -> tuple[str, dict[str, Any]]:
+    """(module id, its catalog entry) for a number (1) or an id ("frame"); CourseError if unknown."""
+    from course.errors import CourseError
+
+    cat = progress.catalog()
+    for mid, m in cat.items():
+        if module == mid or (not isinstance(module, bool) and str(module).strip() == str(m.get("number"))):
+            return mid, m
+    numbers = ", ".join(str(m.get("number")) for m in cat.values())
+    raise CourseError(f"There is no module {module!r} in this course.",
+                      hint=f"Use the module's number, e.g. mark_complete(1). Modules: {numbers}.")
+
+
+def todo_text(m: dict[str, Any], catalog_: dict[str, dict[str, Any]] | None = None) -> str:
+    """What is left in a module, in words: 'play “X” and answer 3 self-check questions'."""
+    titles = (catalog_ or {}).get(m["id"], {}).get("vignettes", {})
+    parts = []
+    if m["vignettes_todo"]:
+        names = [f"\u201c{titles.get(v, v.split('/', 1)[-1].replace('-', ' '))}\u201d" for v in m["vignettes_todo"]]
+        parts.append("play " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+                     + " to an ending")
+    n = len(m["questions_todo"])
+    if n:
+        parts.append(f"answer {n} more self-check question{'s' if n != 1 else ''}")
+    return " and ".join(parts)
+
+
+def _status_line(m: dict[str, Any], catalog_) -> str:
+    done, total = m["items_done"], m["items_total"]
+    if m["complete"]:
+        return f"Module {m['number']}: everything done ({done} of {total})."
+    left = todo_text(m, catalog_)
+    return (f"Module {m['number']} so far: {done} of {total} done. To complete it, {left}."
+            if left else f"Module {m['number']} so far: {done} of {total} done.")
+
+
+class MarkComplete:
+    """The "Mark module N complete" button. It applies the course's one completion rule: a module
+    is complete when every vignette has reached an ending and every self-check question has an
+    answer (right or wrong). Pressed before that, it records nothing and says what is left; pressed
+    after, it records `module.complete` once. Running the cell never records anything."""
+
+    def __init__(self, module):
+        import ipywidgets as w
+
+        self.module_id, entry = _module_entry(module)
+        self.number = entry.get("number")
+        self.catalog = progress.catalog()
+        nxt = self._next_notebook()
+        self.next_hint = f" Next: <strong>{html.escape(nxt)}</strong>." if nxt else ""
+        self.button = w.Button(description=f"Mark module {self.number} complete", button_style="success",
+                               tooltip=f"Record that you have finished module {self.number}",
+                               layout=w.Layout(width="auto"))
+        self.button.add_class("module-complete")
+        self.note = w.HTML()
+        self.note.add_class("module-complete-note")
+        self.button.on_click(lambda _b: self.press())
+        self.widget = w.VBox([self.button, self.note])
+        self.widget.add_class("module-complete-box")
+
+    def _next_notebook(self) -> str:
+        ids = list(self.catalog)
+        i = ids.index(self.module_id) if self.module_id in ids else -1
+        if 0 <= i < len(ids) - 1:
+            return str(self.catalog[ids[i + 1]].get("notebook") or "")
+        return "99_my_progress.ipynb"
+
+    def status(self) -> dict[str, Any]:
+        s = progress.summarize(progress.current_events(), self.catalog)
+        return next(m for m in s["modules"] if m["id"] == self.module_id)
+
+    def press(self) -> bool:
+        """What a click does; True when the module is (now) recorded complete."""
+        m = self.status()
+        if not m["complete"] and m["items_total"]:
+            self.note.value = ("<p role='status'><strong>Not complete yet.</strong> "
+                               + html.escape(_status_line(m, self.catalog))
+                               + " Nothing was recorded; press the button again when you have done that.</p>")
+            return False
+        from course.recorder import record
+
+        record("module.complete", self.module_id, self.module_id)
+        self.button.disabled = True
+        self.note.value = (f"<p role='status'>Module {self.number} is marked complete. Well done.{self.next_hint}</p>")
+        notes = progress.take_notices()
+        if notes:
+            self.note.value += "".join(f"<p class='course-notice'>{html.escape(n)}</p>" for n in notes)
+        return True
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def mark_complete(module) -> MarkComplete:
+    """The "Mark module N complete" button for a notebook's last cell: `mark_complete(1)`."""
+    return MarkComplete(module)

@@ -493,8 +493,14 @@ def progress_location() -> Path | None:
     return None
 
 
-def where_is_my_progress() -> str:
-    """Print (and return) where progress lives and how to erase it."""
+def where_is_my_progress() -> None:
+    """Print where progress lives and how to erase it (once: it returns nothing, so a notebook cell
+    ending with this call does not show the text a second time as the cell's value)."""
+    print(progress_where_text())
+
+
+def progress_where_text() -> str:
+    """Where progress lives and how to erase it, as one paragraph."""
     loc = progress_location()
     if loc is None:
         text = ("Your progress is kept in memory for this session only and will not be saved. "
@@ -503,7 +509,6 @@ def where_is_my_progress() -> str:
         text = (f"Your progress is saved only on this computer, in {loc}; nothing is ever sent anywhere. "
                 "To see it, open 99_my_progress.ipynb; to save a copy, run `course progress --export my-progress.json` "
                 "in a terminal; to erase it, run `course progress --forget`.")
-    print(text)
     return text
 
 
@@ -679,7 +684,11 @@ def summarize(events: Iterable[Event | dict], catalog_: dict[str, dict[str, Any]
         q_done = [q for q in qs if q in answers]
         total = len(vig) + len(qs)
         contents_done = total > 0 and len(v_done) == len(vig) and len(q_done) == len(qs)
-        complete = contents_done or mid in marked
+        # One rule, the one the notebooks state: a module is complete when every vignette has an
+        # ending reached and every self-check question an answer. "Mark complete" (course.dashboard.
+        # mark_complete) records only a module that meets it, so a record never overrides the rule;
+        # a module with nothing in it to do is complete once marked.
+        complete = contents_done or (total == 0 and mid in marked)
         modules.append({
             "id": mid, "number": m.get("number"), "title": m.get("title", mid), "notebook": m.get("notebook", ""),
             "vignettes_total": len(vig), "vignettes_done": len(v_done),

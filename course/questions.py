@@ -424,15 +424,31 @@ def get_question(ref: str, questions_dir: Path | str | None = None) -> Question:
 
 
 # --------------------------------------------------------------------------- widget
+# Options sit beside their button and wrap as text (at 1280 px, 800 px and 200% zoom): each option's
+# label is a flex row, button first, text filling the rest. Nothing is smaller than 13 px.
 _STYLE = """<style>
-.selfcheck { border-left: 4px solid #1d4ed8; padding: 4px 0 8px 12px; margin: 8px 0 14px 0; }
-.selfcheck .widget-radio-box label, .selfcheck .widget-checkbox label,
-.selfcheck .widget-label-basic, .selfcheck .widget-checkbox .widget-label {
-  white-space: normal !important; overflow: visible !important; height: auto !important; line-height: 1.4;
+.selfcheck { border-left: 4px solid #1d4ed8; padding: 4px 0 8px 12px; margin: 8px 0 14px 0; font-size: 14px;
+  max-width: 100%; }
+.selfcheck .widget-html-content { line-height: 1.5 !important; }
+.selfcheck .selfcheck-hint { font-size: 14px; color: #374151; margin-top: 2px; }
+.selfcheck .widget-radio, .selfcheck .widget-radio-box, .selfcheck .widget-checkbox,
+.selfcheck .selfcheck-options { width: auto !important; max-width: 100%; height: auto !important; }
+.selfcheck .widget-radio-box label, .selfcheck .widget-checkbox label {
+  display: flex !important; align-items: flex-start !important; gap: 8px; width: auto !important; max-width: 100%;
+  white-space: normal !important; overflow: visible !important; height: auto !important;
+  line-height: 1.45 !important; font-size: 14px !important; margin: 0 0 6px 0; padding: 0; cursor: pointer;
 }
-.selfcheck .widget-radio-box label { margin-bottom: 4px; }
-.selfcheck .widget-checkbox { height: auto !important; margin-bottom: 4px; }
+.selfcheck .widget-radio-box label > input, .selfcheck .widget-checkbox label > input {
+  float: none !important; order: -1; flex: 0 0 auto !important; align-self: flex-start !important; margin: 3px 0 0 0 !important; height: 16px; width: 16px;
+}
+.selfcheck .widget-checkbox label > span { flex: 1 1 auto; min-width: 0; white-space: normal !important; }
+.selfcheck .widget-checkbox { margin-bottom: 0; }
+.selfcheck .widget-button { font-size: 14px; }
+.selfcheck-feedback { font-size: 14px; }
 .selfcheck-feedback ul { margin: 4px 0; padding-left: 1.2em; }
+.selfcheck-feedback li { margin-bottom: 8px; }
+.selfcheck-feedback .selfcheck-option-text { font-style: italic; }
+.selfcheck-feedback .selfcheck-codes { font-size: 13px; color: #374151; }
 .selfcheck :focus-visible { outline: 3px solid #f59e0b; outline-offset: 2px; }
 </style>"""
 
@@ -451,9 +467,43 @@ def option_order(question: Question, seed: int | str | None) -> list[str]:
     return ids
 
 
+_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+# verdict words some option feedback opens with; the panel states the verdict itself, so they go
+_VERDICT = re.compile(r"^(?:correct|incorrect|right|wrong|yes|no)\s*[.:;,!]\s+", re.IGNORECASE)
+
+
+def _quoted(text: str) -> str:
+    """The option's text in quotation marks once: options that are already a quotation keep theirs."""
+    t = str(text).strip()
+    if t[:1] in _QUOTES and t[-1:] in _QUOTES:
+        return _esc(t)
+    return f"\u201c{_esc(t)}\u201d"
+
+
+def _without_verdict(feedback: str) -> str:
+    t = str(feedback).strip()
+    rest = _VERDICT.sub("", t, count=1)
+    return rest[:1].upper() + rest[1:] if rest != t and rest else t
+
+
+def _option_status(question: Question, fb: OptionFeedback) -> tuple[str, str]:
+    """(mark, plain-words status) of one option in the feedback panel."""
+    if question.kind == "single":
+        if fb.selected:
+            return (_MARK[fb.correct][0], "Your answer: the best one." if fb.correct
+                    else "Your answer: not the best one.")
+        return ("", "The best answer." if fb.correct else "Another option, not the best one.")
+    applies = "It applies" if fb.correct else "It does not apply"
+    if fb.selected:
+        return (_MARK[fb.judged_right][0], f"You ticked this. {applies}.")
+    return (_MARK[fb.judged_right][0], f"You left this unticked. {applies}.")
+
+
 def render_feedback(question: Question, result: Result, order: Iterable[str] | None = None) -> str:
-    """The feedback panel's HTML for a graded answer (also used by tests). Options are listed in
-    `order` (the ids as the learner saw them), by default the file's order."""
+    """The feedback panel's HTML for a graded answer (also used by tests): a verdict, then every
+    option (the ones not chosen too, as the notebooks promise) with what the learner did, whether it
+    is right, and why. Options are listed in `order` (the ids as the learner saw them), by default
+    the file's order; the chosen option comes first for a single-answer question."""
     if result.correct:
         head = "<strong>&#10003; Correct.</strong>"
     elif question.kind == "multiple":
@@ -462,30 +512,28 @@ def render_feedback(question: Question, result: Result, order: Iterable[str] | N
                 f"(score {result.score:.0%}).")
     else:
         head = "<strong>&#10007; Not this one.</strong>"
-    items = []
     by_id = {fb.id: fb for fb in result.feedback}
     ids = [i for i in (order or ()) if i in by_id] or list(by_id)
+    if question.kind == "single":
+        ids = [i for i in ids if by_id[i].selected] + [i for i in ids if not by_id[i].selected]
+    items = []
     for fb in (by_id[i] for i in ids):
-        if fb.selected:
-            mark, word = _MARK[fb.judged_right]
-            what = "You chose" if question.kind == "single" else "You ticked"
-        elif question.kind == "multiple" and fb.correct:
-            mark, word = _MARK[False]
-            what = "You left blank"
-        else:
-            continue
-        items.append(f"<li><span aria-hidden='true'>{mark}</span> <em>{word}.</em> {what} "
-                     f"<q>{_esc(fb.text)}</q>: {_esc(fb.feedback)}</li>")
+        mark, status = _option_status(question, fb)
+        mark_html = f"<span aria-hidden='true'>{mark}</span> " if mark else ""
+        items.append(f"<li>{mark_html}<strong>{status}</strong> "
+                     f"<span class='selfcheck-option-text'>{_quoted(fb.text)}</span><br>"
+                     f"{_esc(_without_verdict(fb.feedback))}</li>")
     parts = [f"<div role='status' aria-live='polite'><p>{head}</p>"]
     if items:
-        parts.append("<ul>" + "".join(items) + "</ul>")
+        parts.append("<p>Feedback on every option:</p><ul>" + "".join(items) + "</ul>")
     parts.append(f"<p><strong>Why it matters:</strong> {_esc(result.explanation)}</p>")
     if question.codes:
         try:
             from course.codes import cite
             from course.lens import order_codes
 
-            parts.append("<p><small>See: " + "; ".join(_esc(cite(c)) for c in order_codes(question.codes)) + "</small></p>")
+            parts.append("<p class='selfcheck-codes'>See: "
+                         + "; ".join(_esc(cite(c)) for c in order_codes(question.codes)) + "</p>")
         except CourseError:
             pass
     parts.append("</div>")
@@ -508,7 +556,7 @@ class QuestionWidget:
         counter = f"Question {number} of {total}. " if number and total and total > 1 else ""
         hint = "Choose one answer." if question.kind == "single" else "Tick every answer that applies."
         self.prompt = w.HTML(f"<p><strong>{_esc(counter)}</strong>{_esc(question.prompt)}</p>"
-                             f"<p><small>{hint}</small></p>")
+                             f"<p class='selfcheck-hint'>{hint}</p>")
         if question.kind == "single":
             self.radio = w.RadioButtons(options=[(o.text, o.id) for o in shown], value=None,
                                         layout=w.Layout(width="auto"), description="")
@@ -522,7 +570,8 @@ class QuestionWidget:
                 cb = w.Checkbox(value=False, description=o.text, indent=False, layout=w.Layout(width="auto"))
                 cb.add_class("selfcheck-option")
                 self.checkboxes.append(cb)
-            options_box = w.VBox(self.checkboxes)
+            options_box = w.VBox(self.checkboxes, layout=w.Layout(width="auto"))
+            options_box.add_class("selfcheck-options")
         self.check_button = w.Button(description="Check my answer", button_style="primary",
                                      tooltip="Check my answer", layout=w.Layout(width="auto"))
         self.check_button.add_class("selfcheck-check")
@@ -590,7 +639,7 @@ class QuestionWidget:
             return
         notes = take_notices()
         if notes:
-            self.feedback.value += "".join(f"<p class='course-notice'><small>{_esc(n)}</small></p>" for n in notes)
+            self.feedback.value += "".join(f"<p class='course-notice'>{_esc(n)}</p>" for n in notes)
 
     def try_again(self) -> None:
         self.result = None

@@ -145,3 +145,39 @@ def test_show_progress_displays_empty_then_filled(store, monkeypatch):
     dashboard.show_progress()
     assert re.search(r'alt="[^"]*\b1 self-check question answered', shown[0]), shown[0][:300]
     assert "0 vignette endings" in shown[0]
+
+
+def _min_font_pt(fig: Figure) -> float:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig).draw()
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return min(sizes)
+
+
+def test_dashboard_figures_have_no_small_text_and_the_concept_count_sits_in_the_title():
+    """At the dashboard's 90 dpi, 11 pt is about 14 px: nothing on the dashboard is smaller. The
+    'top 12 of 15' note used to sit under the axis, on top of a tick label; it is now in the title."""
+    from course.figures import progress as figs
+
+    concepts = [(f"concept-{i:02d}", 20 - i) for i in range(15)]
+    fig = figs.concepts_figure(concepts)
+    assert "(the 12 most frequent of 15)" in fig.axes[0].get_title(loc="left")
+    assert not [t for t in fig.axes[0].texts if "of 15" in t.get_text()], "no loose label under the axis"
+    mods = [{"id": "frame", "number": 1, "title": "The frame", "complete": False, "fraction": 0.4,
+             "items_done": 4, "items_total": 10}, {"id": "power", "number": 4, "title": "Power", "complete": True}]
+    days = [{"day": "2026-11-01", "helpful": 2, "mixed": 1, "harmful": 0}]
+    for f in (fig, figs.module_completion_figure(mods), figs.choice_quality_figure(days)):
+        assert _min_font_pt(f) >= 11
+
+
+def test_course_figures_have_no_text_under_ten_points():
+    """Module figures are scaled down to fit the notebook; their smallest text is 9.5 pt or more."""
+    from course.figures import capstone, countertransference, frame, power, termination, transference
+
+    for fig in (frame.friendship_vs_counseling(), frame.alliance_in_context(), transference.cycle_figure(),
+                transference.sources_figure(), countertransference.two_paths(),
+                countertransference.research_findings(), power.boundary_map(),
+                termination.former_clients_figure(), capstone.case_threads("hala-and-tamsin")):
+        assert _min_font_pt(fig) >= 9.5, fig

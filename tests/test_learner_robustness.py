@@ -384,3 +384,77 @@ def test_every_feedback_panel_is_a_live_region_and_says_quality_in_words(rec):
     q.select([wrong])
     q.check()
     assert "role='status'" in q.feedback.value and "Not this one" in q.feedback.value
+
+
+# ----------------------------------------------------------------- restart- and reload-proof notebooks
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STUDENT_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _code_cells(path: Path):
+    import nbformat
+
+    return [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.name)
+def test_every_student_cell_imports_what_it_uses(path):
+    """After Kernel > Restart a student may run any single cell: none may lean on another cell."""
+    import sys
+
+    sys.path.insert(0, str(REPO_ROOT / "tools" / "notebook_src"))
+    from selfcontained import missing_names
+
+    leaning = {i: missing_names(c.source) for i, c in enumerate(_code_cells(path)) if missing_names(c.source)}
+    assert leaning == {}, f"cells that use names from other cells: {leaning}"
+
+
+@pytest.mark.parametrize("path", STUDENT_NOTEBOOKS, ids=lambda p: p.name)
+def test_widget_cells_have_their_code_folded_and_no_map_before_play(path):
+    for c in _code_cells(path):
+        typed = any(m in c.source for m in ('"""', "practice_button()", "check_template("))
+        assert c.metadata.get("jupyter", {}).get("source_hidden", False) is (not typed), c.source[:80]
+        assert "vignette_map(" not in c.source, "Run All must not draw a map before the student has played"
+        assert "done_button" not in c.source and "record(" not in c.source, "completion is one call"
+
+
+def test_each_cell_runs_alone_in_a_fresh_namespace(tmp_path, monkeypatch):
+    """Every cell of every student notebook, run with the kernel's names wiped before it (what a
+    restart does to them), runs without an error."""
+    from nbclient import NotebookClient
+    import nbformat
+
+    monkeypatch.setenv("COURSE_PROGRESS_DIR", str(tmp_path / "progress"))
+    cells = []
+    for path in STUDENT_NOTEBOOKS:
+        for c in _code_cells(path):
+            if '"""' in c.source or "check_template(" in c.source:
+                continue                      # the start notebook's practice answer: a typed cell
+            cells.append(nbformat.v4.new_code_cell("%reset -f\n" + c.source))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(REPO_ROOT / "notebooks")}}).execute()
+    errors = [(c.source.splitlines()[1][:60], o.get("ename"), o.get("evalue"))
+              for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+def test_name_and_module_errors_become_the_course_alert_and_still_fail_the_cell():
+    """After `import course`, a NameError or ModuleNotFoundError shows the plain alert with a fix,
+    and the cell still carries an error record (one plain line) so nbgrader never counts it as run."""
+    from nbclient import NotebookClient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import course"),
+        nbformat.v4.new_code_cell("check_template('practice_answer')"),
+        nbformat.v4.new_code_cell("import course_helpers_that_do_not_exist"),
+    ])
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    for cell, words in ((nb.cells[1], "check_template&#x27;, which an earlier cell sets up"),
+                        (nb.cells[2], "is not installed")):
+        kinds = [o.output_type for o in cell.outputs]
+        assert kinds == ["display_data", "error"], kinds
+        html = cell.outputs[0].data["text/html"]
+        assert "Something needs your attention" in html and words in html and "role=\"alert\"" in html
+        assert cell.outputs[1].traceback == ["This cell stopped before the end: see the note above."]

@@ -316,3 +316,13 @@ def test_notebooks_committed_without_outputs():
     for path in (READING, GUIDE):
         for c in _cells(path, "code"):
             assert not c.get("outputs") and c.get("execution_count") is None
+
+
+def test_completion_is_one_call_that_follows_the_rule(rec):
+    """The capstone's 'Mark module 6 complete' records only once every episode has an ending and
+    every self-check question an answer (tests/completion_kit.py)."""
+    import nbformat
+
+    from tests.completion_kit import check_completion
+
+    check_completion(nbformat.read(READING, as_version=4), 6, "capstone", rec)

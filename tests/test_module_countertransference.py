@@ -148,14 +148,12 @@ def test_every_vignette_is_played_and_figures_are_shown_with_descriptions():
     assert re.findall(r'self_check\("([^"]+)"\)', src) == [MODULE]
 
 
-def test_completion_is_recorded_only_by_a_click():
-    cell = next(s for s in _cells(READING, "code") if "module.complete" in s)
-    tree = ast.parse(cell)
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "record"]
-    assert [a.value for a in calls[0].args] == ["module.complete", MODULE, MODULE]
-    top = [n for stmt in tree.body if not isinstance(stmt, ast.FunctionDef) for n in ast.walk(stmt) if n in calls]
-    assert top == [] and "on_click" in cell
+def test_completion_is_recorded_only_by_a_click(rec):
+    """One rule (course/progress.py): the one-call button records only a module whose vignettes and
+    self-check questions are all done, and Run All records nothing."""
+    from tests.completion_kit import check_completion
 
+    check_completion(nbformat.read(READING, as_version=4), 3, "countertransference", rec)
 
 def test_notebooks_are_committed_without_outputs():
     for path in (READING, GUIDE):

@@ -82,9 +82,12 @@ def test_reading_has_key_sections():
         assert needle in md, f"the reading has no '{needle}'"
 
 
-def test_first_code_cell_imports_the_course_api():
-    first = next(c for c in _nb(READING).cells if c.cell_type == "code")
-    assert "from course import" in first.source and "play" in first.source and "self_check" in first.source
+def test_every_code_cell_imports_the_course_api_it_uses():
+    """No set-up cell to forget after a restart: each cell brings its own imports."""
+    code = [c.source for c in _nb(READING).cells if c.cell_type == "code"]
+    plays = [s for s in code if "play(" in s]
+    assert plays and all("from course import play" in s for s in plays)
+    assert any(s.startswith("from course import self_check") for s in code)
 
 
 def test_every_full_citation_matches_the_registry():
@@ -138,18 +141,11 @@ def test_key_terms_exist_in_concept_registry():
 
 
 def test_completion_is_recorded_only_on_click(rec):
-    """Run the reading's completion cell as Run All would: nothing is recorded until the click."""
-    cells = [c.source for c in _nb(READING).cells if c.cell_type == "code" and "module.complete" in c.source]
-    assert len(cells) == 1, "the reading must offer one 'mark complete' step"
-    ns: dict = {}
-    exec(compile(cells[0], "01_the_frame.ipynb:mark-complete", "exec"), ns)
-    assert rec.of_kind("module.complete") == [], "Run All must not record completion"
-    button = next(v for v in ns.values() if getattr(v, "description", "") == "Mark module 1 complete")
-    button.click()
-    done = rec.of_kind("module.complete")
-    assert [(e.module, e.item) for e in done] == [("frame", "frame")]
-    assert button.disabled, "the button cannot record twice"
+    """One rule (course/progress.py): the one-call button records only a module whose vignettes and
+    self-check questions are all done, and Run All records nothing."""
+    from tests.completion_kit import check_completion
 
+    check_completion(_nb(READING), 1, "frame", rec)
 
 def test_further_reading_primary_first_then_each_source_article(shared_dir):
     md = _markdown(_nb(READING))

@@ -158,12 +158,12 @@ def test_every_code_the_module_uses_is_registered_and_cited_in_the_table():
     assert used <= cited, f"used in vignettes or self-checks but missing from the reading's table: {used - cited}"
 
 
-def test_completion_is_recorded_only_on_click():
-    src = _code(_nb(READING))
-    lines = [ln for ln in src.splitlines() if 'record("module.complete", "power", "power")' in ln]
-    assert lines and all(ln.startswith((" ", "\t")) for ln in lines), "module.complete must sit inside the click handler"
-    assert "on_click(_mark_complete)" in src
+def test_completion_is_recorded_only_on_click(rec):
+    """One rule (course/progress.py): the one-call button records only a module whose vignettes and
+    self-check questions are all done, and Run All records nothing."""
+    from tests.completion_kit import check_completion
 
+    check_completion(_nb(READING), 4, "power", rec)
 
 def test_no_internal_ids_on_screen():
     md = _markdown(_nb(READING))

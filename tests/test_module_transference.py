@@ -121,17 +121,12 @@ def test_figure_cells_come_with_a_text_description():
     assert "show(cycle_figure(), describe_cycle())" in code
 
 
-def test_completion_is_recorded_only_by_a_click():
-    cell = next(s for s in _cells(READING, "code") if "module.complete" in s)
-    tree = ast.parse(cell)
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "record"]
-    assert calls, "the completion cell must call record(...)"
-    args = [a.value for a in calls[0].args]
-    assert args == ["module.complete", "transference", "transference"]
-    top_level_calls = [n for stmt in tree.body if not isinstance(stmt, ast.FunctionDef)
-                       for n in ast.walk(stmt) if n in calls]
-    assert top_level_calls == [], "record(...) must run inside a click handler, not on Run All"
-    assert "on_click" in cell
+def test_completion_is_recorded_only_by_a_click(rec):
+    """One rule (course/progress.py): the one-call button records only a module whose vignettes and
+    self-check questions are all done, and Run All records nothing."""
+    from tests.completion_kit import check_completion
+
+    check_completion(nbformat.read(READING, as_version=4), 2, "transference", rec)
 
 
 CITATION = re.compile(

@@ -57,9 +57,10 @@ def test_default_recorder_is_the_store_and_widgets_save_without_being_asked(stor
 
 
 def test_where_is_my_progress_says_where_and_how_to_erase(store_dir, capsys):
-    text = progress.where_is_my_progress()
+    assert progress.where_is_my_progress() is None     # printed once, not echoed again as a cell value
+    text = capsys.readouterr().out.strip()
     assert str(store_dir) in text and "course progress --forget" in text
-    assert capsys.readouterr().out.strip() == text
+    assert text == progress.progress_where_text()
 
 
 # ----------------------------------------------------------------- two processes at once
@@ -398,10 +399,21 @@ def test_module_complete_needs_every_ending_and_every_answer():
     s = progress.summarize(evs + [_ending("frame/b", "2026-11-02T10:00:00+00:00", "harmful")], CAT)
     assert s["modules"][0]["complete"] and s["modules"][0]["fraction"] == 1.0   # answered, even if wrong
     assert "transference" in s["next"] or "module 2" in s["next"]
-    # a module with nothing in it is never complete by default; module.complete marks any module
+    # a module with nothing in it is never complete by default; marking completes only such a module
     assert not s["modules"][2]["complete"]
     s = progress.summarize([ev("module.complete", "power", "", at="2026-11-03T00:00:00+00:00")], CAT)
     assert s["modules"][2]["complete"] and s["modules"][2]["marked_complete"]
+
+
+def test_a_completion_record_never_overrides_the_rule():
+    """One rule: a module with work left is not complete, whatever was recorded; What next still
+    points at the work left (a marked module used to show 100% and drop its unplayed vignette)."""
+    evs = [_ending("frame/a", "2026-11-01T10:00:00+00:00"), _answer("frame.q1", "2026-11-01T10:01:00+00:00"),
+           ev("module.complete", "frame", "", at="2026-11-01T10:02:00+00:00")]
+    frame = progress.summarize(evs, CAT)["modules"][0]
+    assert frame["marked_complete"] and not frame["complete"]
+    assert frame["fraction"] == 0.5 and frame["items_done"] == 2
+    assert progress.summarize(evs, CAT)["next"] == "Play the vignette \u201cB\u201d in module 1 (01_the_frame.ipynb)."
 
 
 def test_concepts_and_choice_quality_over_time():

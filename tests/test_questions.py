@@ -155,14 +155,33 @@ def test_grade_multiple_is_fraction_judged_correctly(multiple):
     assert r.answer == ("a", "d")          # option order, not click order
 
 
-def test_feedback_panel_names_choice_and_missed_options(multiple, single):
+def test_feedback_panel_covers_every_option_in_plain_words(multiple, single):
+    """The notebooks promise feedback on every option: each one is listed with what the learner did,
+    whether it applies, and why; no 'You left blank ...: Correct: ...' and no doubled quotes."""
     html = Q.render_feedback(multiple, Q.grade(multiple, ["a", "c"]))
-    assert "You ticked" in html and "You left blank" in html
-    assert "weekend plans" in html and "confidentiality" in html
+    assert "You ticked this. It applies." in html                       # a: ticked, right
+    assert "You ticked this. It does not apply." in html                # c: weekend plans
+    assert html.count("You left this unticked. It applies.") == 2      # b and d
+    assert "You left blank" not in html
+    for text in ("regular meeting time", "limits of confidentiality", "weekend plans", "fee and how"):
+        assert text in html
+    # the panel states the verdict itself, so the feedback's own "Yes:"/"No:" opener goes
+    assert "Yes:" not in html and "No:" not in html and ">This is the counselor&#x27;s private life" in html
     assert "Why it matters" in html and "role='status'" in html
     html = Q.render_feedback(single, Q.grade(single, ["a"]))
     assert "Correct" in html and "ACA Code of Ethics (2014), A.5.d" in html
-    assert "weekend" not in html
+    assert "Your answer: the best one." in html
+    assert html.count("Another option, not the best one.") == len(single.options) - 1
+    assert all(Q._esc(o.text) in html for o in single.options)          # the options not chosen too
+
+
+def test_option_text_is_quoted_once():
+    assert Q._quoted("\u201cI'm glad you came.\u201d") == "\u201cI&#x27;m glad you came.\u201d"
+    assert Q._quoted("The fee.") == "\u201cThe fee.\u201d"
+    real = Q.load_questions("countertransference")
+    q = next(q for q in real if any(o.text.startswith("\u201c") for o in q.options))
+    html = Q.render_feedback(q, Q.grade(q, [q.options[0].id] if q.kind == "single" else [q.options[0].id]))
+    assert "\u201c\u201c" not in html and "<q>" not in html
 
 
 # ----------------------------------------------------------------- widget

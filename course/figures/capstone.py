@@ -53,14 +53,14 @@ def case_threads(case_id: str = "hala-and-tamsin") -> Figure:
             pos[flag] = (ep, -0.9 - i * 0.95)
     for v in eps:
         ax.text(v.episode, 0, "\n".join(textwrap.wrap(v.title.split(": ", 1)[-1], 16)),
-                ha="center", va="center", fontsize=9, fontweight="bold",
+                ha="center", va="center", fontsize=10, fontweight="bold",
                 bbox=dict(boxstyle="round,pad=0.4", facecolor="#eef2ff", edgecolor="#3730a3"))
-        ax.text(v.episode, 0.62, f"Episode {v.episode}", ha="center", fontsize=8, color="#374151")
+        ax.text(v.episode, 0.62, f"Episode {v.episode}", ha="center", fontsize=10, color="#374151")
     for ep, flag, later in rows:
         x, y = pos[flag]
         ax.plot([x], [y], marker="o", color="#0369a1", markersize=6, zorder=3)
         ax.text(x, y - 0.22, "\n".join(textwrap.wrap(flag.replace("-", " "), 14)), ha="center", va="top",
-                fontsize=7, color="#111827")
+                fontsize=10, color="#111827")
         for target in later:
             arrow = FancyArrowPatch((x + 0.05, y), (target - 0.05, 0 - 0.35), arrowstyle="-|>", mutation_scale=9,
                                     connectionstyle="arc3,rad=-0.18", color="#0369a1", alpha=0.55, linewidth=1.1)

@@ -68,25 +68,25 @@ def two_paths() -> Figure:
 
     for i, text in enumerate(SOURCES):
         y = 42 - i * 15
-        _box(ax, 1, y, 22, 11, text, LIGHT, GREY, size=8.5)
+        _box(ax, 1, y, 22, 11, text, LIGHT, GREY, size=10)
         _arrow(ax, (23, y + 5.5), (30, 30), GREY)
-    _box(ax, 29.5, 23, 20, 14, REACTION, "white", "black", size=8.5, weight="bold")
+    _box(ax, 29.5, 23, 20, 14, REACTION, "white", "black", size=9.5, weight="bold")
 
     for i, text in enumerate(MANAGED_STEPS):
         x = 53 + i * 15.5
-        _box(ax, x, 42, 14, 12, text, "#e6f1f8", BLUE, size=7.8)
+        _box(ax, x, 42, 14, 12, text, "#e6f1f8", BLUE, size=9.5)
         if i:
             _arrow(ax, (x - 1.5, 48), (x, 48), BLUE)
     _arrow(ax, (49, 34), (53, 46), BLUE)
-    ax.text(53, 56.5, MANAGED_LABEL, color=BLUE, fontsize=10.5, weight="bold", ha="left")
+    ax.text(53, 56.5, MANAGED_LABEL, color=BLUE, fontsize=11, weight="bold", ha="left")
 
     for i, text in enumerate(ACTED_STEPS):
         x = 53 + i * 15.5
-        _box(ax, x, 6, 14, 12, text, "#fbeee6", VERMILLION, size=7.8, style="square,pad=0.02")
+        _box(ax, x, 6, 14, 12, text, "#fbeee6", VERMILLION, size=9.5, style="square,pad=0.02")
         if i:
             _arrow(ax, (x - 1.5, 12), (x, 12), VERMILLION, ls=":")
     _arrow(ax, (49, 26), (53, 14), VERMILLION, ls=":")
-    ax.text(53, 1.5, ACTED_LABEL, color=VERMILLION, fontsize=10.5, weight="bold", ha="left")
+    ax.text(53, 1.5, ACTED_LABEL, color=VERMILLION, fontsize=11, weight="bold", ha="left")
 
     ax.set_title("Where a reaction comes from, and where it can go", loc="left", fontsize=11, weight="bold")
     ax.set_xlabel("Schematic, not data: a way of thinking about one reaction in one session")
@@ -145,14 +145,14 @@ def research_findings() -> Figure:
         for y, (_, r, k, sig) in zip(ys, rows):
             note = f"r = {_r(r)}" + (f", k = {k}" if k else "") + ("" if sig else ", not significant")
             x = r + 0.01 if r >= 0 else 0.01
-            ax.text(x, y, note, va="center", ha="left", fontsize=8.5)
+            ax.text(x, y, note, va="center", ha="left", fontsize=10)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(range(len(labels))[::-1], labels)
     ax.set_xlim(-0.35, 0.85)
     ax.set_xlabel("Correlation (r) across studies; k = number of studies")
     ax.set_ylabel("Association studied")
     ax.set_title("Two meta-analyses in Psychotherapy", loc="left", fontsize=11, weight="bold")
-    ax.legend(loc="upper right", frameon=False, fontsize=8.5)
+    ax.legend(loc="upper right", frameon=False, fontsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     fig.suptitle("Reactions carry a modest cost; managing them is linked with better outcomes", fontsize=12.5)

@@ -53,14 +53,14 @@ def friendship_vs_counseling() -> Figure:
                 edgecolor="white")
         for y, l_val, r_val in zip(rows, left, right):
             if l_val >= 8:
-                ax.text(l_val / 2, y, f"{l_val}", ha="center", va="center", color="white", fontsize=9)
+                ax.text(l_val / 2, y, f"{l_val}", ha="center", va="center", color="white", fontsize=10)
             if r_val >= 8:
-                ax.text(l_val + r_val / 2, y, f"{r_val}", ha="center", va="center", color="white", fontsize=9)
+                ax.text(l_val + r_val / 2, y, f"{r_val}", ha="center", va="center", color="white", fontsize=10)
         ax.axvline(50, color=NEUTRAL, linewidth=0.8, linestyle=":")
         ax.set_xlim(0, 100)
         ax.set_title(title, fontsize=12, fontweight="bold", pad=24)
         ax.set_xlabel("Share carried by each person (schematic, %)")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=9)
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=10)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     axes[0].set_yticks(rows, labels)
@@ -110,7 +110,7 @@ def alliance_in_context() -> Figure:
         sign = "−" if r < 0 else ""
         text = f"r = {sign}{abs(r):.3f}".rstrip("0").rstrip(".") + f"  ({k} studies; {src})"
         x = r + 0.01 if r >= 0 else 0.01
-        ax.text(x, y, text, va="center", ha="left", fontsize=8.5)
+        ax.text(x, y, text, va="center", ha="left", fontsize=10)
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(ys, labels)
     ax.set_xlim(-0.25, 0.75)

@@ -47,9 +47,9 @@ def boundary_map() -> Figure:
     # Shaded zones: upper left (client's need, in the open) versus lower right.
     ax.fill_between([0, 0.5], 0.5, 1, color=CROSSING_COLOR, alpha=0.07, linewidth=0)
     ax.fill_between([0.5, 1], 0, 0.5, color=VIOLATION_COLOR, alpha=0.07, linewidth=0)
-    ax.text(0.02, 0.985, "Zone of considered crossings", color=CROSSING_COLOR, fontsize=9, va="top",
+    ax.text(0.02, 0.985, "Zone of considered crossings", color=CROSSING_COLOR, fontsize=10, va="top",
             fontweight="bold")
-    ax.text(0.98, 0.015, "Zone of violations", color=VIOLATION_COLOR, fontsize=9, ha="right", va="bottom",
+    ax.text(0.98, 0.015, "Zone of violations", color=VIOLATION_COLOR, fontsize=10, ha="right", va="bottom",
             fontweight="bold")
     seen = set()
     for label, x, y, group, marker in EXAMPLES:
@@ -59,12 +59,12 @@ def boundary_map() -> Figure:
         seen.add(group)
         ha = "left" if x < 0.75 else "right"
         dx = 0.018 if ha == "left" else -0.018
-        ax.annotate(label, (x, y), xytext=(x + dx, y), fontsize=8.5, ha=ha, va="center", color="#222222")
+        ax.annotate(label, (x, y), xytext=(x + dx, y), fontsize=10, ha=ha, va="center", color="#222222")
     # The slope: drift from the upper left toward the lower right.
     ax.add_patch(FancyArrowPatch((0.26, 0.64), (0.78, 0.13), arrowstyle="-|>", mutation_scale=16,
                                  color=NEUTRAL, linestyle="--", linewidth=1.2, zorder=2))
     ax.text(0.30, 0.33, "the slippery slope:\nsmall steps, each a little\nmore private, a little more\nfor the counselor",
-            fontsize=8.5, color=NEUTRAL, ha="center", va="center", rotation=0, style="italic")
+            fontsize=10, color=NEUTRAL, ha="center", va="center", rotation=0, style="italic")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_xticks([0.05, 0.5, 0.95], ["the client's", "both", "the counselor's"])
@@ -74,7 +74,7 @@ def boundary_map() -> Figure:
     ax.set_title("Where typical departures from the frame tend to fall", fontsize=11)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(loc="upper right", frameon=False, fontsize=9)
+    ax.legend(loc="upper right", frameon=False, fontsize=10)
     fig.suptitle("Crossings and violations: a map, not a rule", fontsize=13)
     return fig
 

@@ -99,7 +99,7 @@ def former_clients_figure() -> Figure:
                for k in ("barred", "exceptional", "judgment")]
     handles.append(Patch(facecolor="white", edgecolor="black", linestyle="--",
                          label="dashed outline: wording the course could not verify"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=8.5)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=10)
     fig.suptitle("After the ending: what the codes say about relationships with former clients (schematic)",
                  fontsize=12.5)
     return fig
@@ -114,7 +114,7 @@ def _panel(ax, rules, title):
                     linewidth=0.8)
         if not rule.checked:
             ax.barh(y, HORIZON, left=0, height=0.62, fill=False, edgecolor="black", linestyle="--", linewidth=1.2)
-        ax.text(0.08, y, rule.note, va="center", ha="left", fontsize=8.5, color="black",
+        ax.text(0.08, y, rule.note, va="center", ha="left", fontsize=10, color="black",
                 bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.85))
     ax.set_yticks(ys, [r.label for r in rules])
     ax.set_ylabel("Code or rule")

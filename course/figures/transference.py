@@ -21,7 +21,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 # Okabe-Ito
 BLUE, ORANGE, GREEN, VERMILLION, SKY, GREY = "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#999999"
-_FONT = 10
+_FONT = 11
 
 # source key -> (label, colour, hatch)
 SOURCES = {
@@ -156,13 +156,13 @@ def cycle_figure() -> Figure:
         ax.add_patch(box)
         ax.text(x, y + 0.55, f"{i + 1}. {name}", ha="center", va="center", fontsize=_FONT + 1.5,
                 fontweight="bold")
-        ax.text(x, y - 0.25, body, ha="center", va="center", fontsize=_FONT - 2)
+        ax.text(x, y - 0.25, body, ha="center", va="center", fontsize=_FONT - 1.5)
     for a, b in zip(centres, centres[1:] + centres[:1]):
         ax.add_patch(FancyArrowPatch(_toward(a, b, 1.75), _toward(b, a, 1.75), arrowstyle="-|>",
                                      mutation_scale=18, color="#333333", linewidth=1.6,
                                      connectionstyle="arc3,rad=-0.25"))
     ax.text(5, 5, "the client's\nresponse is\nnew information", ha="center", va="center",
-            fontsize=_FONT - 2, style="italic", color="#333333")
+            fontsize=_FONT - 1.5, style="italic", color="#333333")
     return fig
 
 

@@ -258,19 +258,27 @@ def open_notebook(lab):
     return _open
 
 
-# "done" once every non-empty code cell of the notebook in front shows an execution count ("[3]:").
+# "done" once every non-empty code cell of the notebook in front shows an execution count ("[3]:"),
+# or, for a folded cell, an output.
 # Run All marks every cell queued ("[*]:") at once and, when a cell raises, stops and clears the
 # queue: numbered cells, then un-run ones, and none queued means it stopped ("stopped: <output>").
 # Empty cells are never run and are not waited for.
 _RUN_STATE = r"""() => {
   const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
   if (!panel) return null;
+  // a folded cell (source_hidden: widget cells in the student notebooks) has no prompt in the page;
+  // it counts as run once it shows an output (every one of them shows something, an error included)
+  const folded = c => !!c.querySelector('.jp-InputPlaceholder');
   const cells = [...panel.querySelectorAll('.jp-CodeCell')]
-    .filter(c => (c.querySelector('.jp-InputArea-editor')?.textContent || '').trim());
+    .filter(c => folded(c) || (c.querySelector('.jp-InputArea-editor')?.textContent || '').trim());
   const prompts = cells.map(c => c.querySelector('.jp-InputPrompt')?.textContent || '');
-  const ran = cells.filter((c, i) => /\[\d+\]/.test(prompts[i]));
+  const ran = cells.filter((c, i) => folded(c) ? !!c.querySelector('.jp-OutputArea-output')
+                                               : /\[\d+\]/.test(prompts[i]));
   if (ran.length === cells.length) return 'done';
   if (prompts.some(p => p.includes('*')) || !ran.length) return null;
+  // a folded cell shows no "[*]" while queued: still waiting, unless a cell has shown an error
+  const error = panel.querySelector('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+  if (cells.some(c => folded(c) && !ran.includes(c)) && !error) return null;
   return 'stopped: ' + (ran[ran.length - 1].querySelector('.jp-OutputArea')?.textContent || '').slice(-3000);
 }"""
 

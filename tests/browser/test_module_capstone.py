@@ -23,9 +23,18 @@ def _next(player, name: str = "Continue") -> None:
 
 
 def _rerun_cell(page, code_snippet: str):
-    cell = page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=code_snippet))
-    expect(cell).to_have_count(1)
-    cell.locator(".jp-InputArea-editor").click()
+    """Run one cell again. Its code is folded (not in the page), so find it by its place in the notebook."""
+    import json
+
+    from tests.browser.conftest import REPO
+
+    cells = json.loads((REPO / "notebooks" / "06_capstone.ipynb").read_text(encoding="utf-8"))["cells"]
+    index = [i for i, c in enumerate(cells) if code_snippet in "".join(c["source"])]
+    assert len(index) == 1, code_snippet
+    cell = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").nth(index[0])
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-Cell-inputWrapper").first.click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
     page.keyboard.press("Shift+Enter")
     wait_idle(page)
     return cell

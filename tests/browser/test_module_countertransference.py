@@ -53,5 +53,8 @@ def test_countertransference_reading_renders_and_a_vignette_plays_to_an_ending(p
     done.scroll_into_view_if_needed()
     expect(done).to_be_enabled()
     done.click()
-    expect(page.locator("p[role=status]", has_text="Module 3 is marked complete")).to_be_visible()
-    expect(done).to_be_disabled()
+    # one rule: with vignettes and questions still to do, the press records nothing and says what is left
+    note = page.locator(".module-complete-note")
+    expect(note).to_contain_text("Not complete yet")
+    expect(note).to_contain_text("To complete it")
+    expect(done).to_be_enabled()

@@ -59,7 +59,8 @@ def test_self_check_by_keyboard_then_dashboard(lab, page, open_notebook, run_all
     second.get_by_role("button", name="Check my answer").focus()
     page.keyboard.press("Enter")
     expect(second.locator(".selfcheck-feedback")).to_contain_text("Partly right")
-    expect(second.locator(".selfcheck-feedback")).to_contain_text("You left blank")
+    expect(second.locator(".selfcheck-feedback")).to_contain_text("You left this unticked. It applies.")
+    expect(second.locator(".selfcheck-feedback")).not_to_contain_text("You left blank")
     page.screenshot(path=str(artifacts / "selfcheck.png"), full_page=True)
 
     # the answers were saved without being asked (in this test's own progress folder, which was

@@ -1,4 +1,5 @@
 """Writes notebooks/06_capstone.ipynb (outputs empty). Run: python tools/notebook_src/make_06_capstone.py"""
+import sys
 from pathlib import Path
 
 import nbformat
@@ -358,18 +359,6 @@ self_check("capstone")
 """)
 
 md("""
-## A map of one episode
-
-After playing an episode, its map shows every branch at once, including the routes and choices that
-depend on earlier episodes (marked *if ...* and with a star). The map reveals the outcomes, so open it
-after playing.
-""")
-
-code("""
-vignette_map("capstone/the-last-weeks")
-""")
-
-md("""
 ## Further reading
 
 - Gelso, C. J., & Hayes, J. A. (2007). *Countertransference and the therapist's inner experience: Perils
@@ -390,31 +379,23 @@ md("""
 md("""
 ## Mark this module complete
 
-When you have played the five episodes, written your notes and built your summary, press the button below.
-Nothing is recorded until you press it. Your progress is stored on this computer only.
+A module is complete when you have reached an ending in each of its episodes and answered each of its
+self-check questions (a wrong answer counts too). The button applies exactly that rule: pressed before
+then, it tells you what is left and records nothing; pressed after, it records the module as complete.
+Running the notebook does not press it for you, and nothing leaves this computer.
 """)
 
 code("""
-import ipywidgets as widgets
-from course.recorder import record
-
-done_button = widgets.Button(description="Mark module 6 complete", button_style="success",
-                             tooltip="Record that you have finished the capstone",
-                             layout=widgets.Layout(width="auto"))
-done_button.add_class("module-complete")
-done_note = widgets.HTML()
-done_note.add_class("module-complete-note")
-
-def _mark_complete(_):
-    record("module.complete", "capstone", "capstone")
-    done_button.disabled = True
-    done_note.value = "<p role='status'>Module 6 is marked complete. Well done.</p>"
-
-done_button.on_click(_mark_complete)
-widgets.VBox([done_button, done_note])
+mark_complete(6)
 """)
 
 nb = nbformat.v4.new_notebook(cells=cells)
+# every cell imports what it uses (a restarted kernel can run any one of them) and widget cells
+# have their code folded away: tools/notebook_src/selfcontained.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from selfcontained import self_contain  # noqa: E402
+
+self_contain(nb)
 nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 nb.metadata["language_info"] = {"name": "python"}
 for i, c in enumerate(nb.cells):
