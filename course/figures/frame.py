@@ -171,14 +171,23 @@ def figure_png(fig: Figure, dpi: int = 110) -> bytes:
     return buf.getvalue()
 
 
+FIGURE_MIN_WIDTH = 960   # px: 10 pt figure text stays at or above about 12 px on screen
+
+
 def figure_html(fig: Figure, description: str, alt: str | None = None) -> str:
     """The figure as an <img> with alt text, followed by its full text description."""
-    data = base64.b64encode(figure_png(fig)).decode("ascii")
+    dpi = 110
+    data = base64.b64encode(figure_png(fig, dpi=dpi)).decode("ascii")
     title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else "Figure"
     alt = alt or title
+    # On a narrow window (800 px) a figure scaled to fit would shrink its 10 pt labels to 8-9 px:
+    # below FIGURE_MIN_WIDTH it keeps that width and the figure scrolls sideways instead.
+    natural = int(fig.get_figwidth() * dpi)
+    min_width = min(natural, FIGURE_MIN_WIDTH)
     return (
-        '<figure class="course-figure" style="margin:0">'
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+        '<figure class="course-figure" style="margin:0;overflow-x:auto">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="max-width:100%;min-width:{min_width}px">'
         f'<figcaption class="figure-description"><strong>Text description.</strong> {html.escape(description)}'
         "</figcaption></figure>"
     )
