@@ -32,6 +32,10 @@ class CourseSpawner(LocalProcessSpawner):
     unix_staff_group = Unicode("tr-staff", config=True, help="Unix group that may read/write the course folder")
     staff_environment = Dict(config=True, help="extra environment for staff servers (e.g. COURSE_ROOT)")
     cgroup_parent = Unicode("jupyterhub", config=True, help="cgroup folder that holds one cgroup per user")
+    course_folder = Unicode("/srv/therapeutic-relationship/course", config=True, help="the nbgrader course folder")
+    course_link = Unicode("course-grading", config=True,
+                          help="link to the course folder made in each staff home ('' for none); the staff's "
+                               "nbgrader config uses it as the course root, so formgrader's links open in JupyterLab")
     pids_limit = Integer(512, config=True, help="most processes/threads one user's server may run (0: no cap)")
 
     # ---------------------------------------------------------------- role
@@ -54,6 +58,11 @@ class CourseSpawner(LocalProcessSpawner):
         if home.is_dir() and home.stat().st_uid == pw.pw_uid and home.stat().st_mode & 0o077:
             os.chmod(home, 0o700)
             self.log.info("course: made %s private (0700)", home)
+        if self.is_staff and self.course_link:
+            link = home / self.course_link
+            if not link.is_symlink() and not link.exists():
+                link.symlink_to(self.course_folder)
+                os.lchown(link, pw.pw_uid, pw.pw_gid)
         try:
             members = set(grp.getgrnam(self.unix_staff_group).gr_mem)
         except KeyError:

@@ -61,14 +61,21 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
 fi
-say "installing the course, JupyterHub and the idle culler into $VENV"
 # A copy of the checkout, so that the build never writes into it and works from a read-only clone.
 BUILD="$(mktemp -d)"; trap 'rm -rf "$BUILD"' EXIT
 tar -C "$REPO" --exclude=.git --exclude=.venv --exclude=build --exclude='*.egg-info' --exclude=tests \
-    -cf - pyproject.toml constraints.txt README.md LICENSE course | tar -C "$BUILD" -xf -
-"$VENV/bin/python" -m pip install --quiet -c "$REPO/constraints.txt" "$BUILD[hub]"
-"$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall "$BUILD"   # same version, new code
-chmod -R a+rX "$VENV"
+    --exclude=__pycache__ -cf - pyproject.toml constraints.txt README.md LICENSE course | tar -C "$BUILD" -xf -
+# Skip pip when the course code and its pins are the ones installed last time (a re-run takes seconds).
+STAMP="$(cd "$BUILD" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+if [ "$(cat "$VENV/.tr-hub-installed" 2>/dev/null)" = "$STAMP" ]; then
+  say "the course in $VENV is up to date"
+else
+  say "installing the course, JupyterHub and the idle culler into $VENV"
+  "$VENV/bin/python" -m pip install --quiet -c "$REPO/constraints.txt" "$BUILD[hub]"
+  "$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall "$BUILD"   # same version, new code
+  chmod -R a+rX "$VENV"
+  echo "$STAMP" > "$VENV/.tr-hub-installed"
+fi
 
 # --- configs every server reads (the environment's own etc/jupyter) -------------------------------
 ETC="$VENV/etc/jupyter"
@@ -90,6 +97,16 @@ cp -r "$HERE/etc/staff/." "$SHARE/staff/"
 # The student notebooks (readable by all: `course workspace` copies them into each home) ...
 rm -rf "$SHARE/notebooks"; cp -r "$REPO/notebooks" "$SHARE/notebooks"
 find "$SHARE/notebooks" -name .ipynb_checkpoints -prune -exec rm -rf {} +
+cat > "$SHARE/staff/nbgrader_config.py" <<EOF
+# nbgrader settings of the staff's servers (formgrader, the Assignments panel), written by install.sh.
+# The course folder's own settings (its preprocessors, the exchange), then its root seen through the
+# ~/course-grading link the hub makes in each staff home: formgrader's links open inside JupyterLab
+# only for a course root below the server's root folder (the home).
+import os
+c = get_config()  # noqa: F821
+load_subconfig("nbgrader_config.py", path="$STATE/course")  # noqa: F821
+c.CourseDirectory.root = os.path.expanduser("~/course-grading")
+EOF
 chmod -R a+rX,go-w "$SHARE"
 # ... and the grading folder (sources WITH solutions, rubrics): root only; the hub copies it into the
 # staff-only course folder on its first start.

@@ -177,6 +177,7 @@ c.Spawner.environment = {
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
 }
 c.CourseSpawner.unix_staff_group = STAFF_GROUP
+c.CourseSpawner.course_folder = str(COURSE)
 c.CourseSpawner.staff_environment = {
     # formgrader, create-assignment and the course list, and a frame-ancestors CSP that lets the
     # formgrader panel show inside JupyterLab (the hub's default 'none' leaves it blank): staff only.

@@ -5,6 +5,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 VENV="${TR_HUB_VENV:-/opt/therapeutic-relationship/venv}"
 STATE="${TR_HUB_STATE:-/srv/therapeutic-relationship}"
+export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH"  # useradd, gpasswd
 [ "$(id -u)" = 0 ] || { echo "The hub runs as root (it starts each user's server as that user): sudo make hub" >&2; exit 2; }
 mkdir -p "$STATE/hub" && chmod 700 "$STATE/hub"
 cd "$STATE/hub"

@@ -34,6 +34,7 @@ def free_port() -> int:
 def run(cmd, **kw) -> subprocess.CompletedProcess:
     kw.setdefault("capture_output", True)
     kw.setdefault("text", True)
+    kw.setdefault("errors", "replace")
     return subprocess.run(cmd, **kw)
 
 
@@ -115,7 +116,7 @@ class Class:
                "TR_HUB_ROSTER": str(self.roster), "TR_HUB_STAFF_GROUP": self.staff_group,
                "TR_HUB_PORT": str(self.port), "TR_HUB_HUB_PORT": str(free_port()),
                "TR_HUB_API_PORT": str(free_port()), "TR_HUB_MEM": mem, "TR_HUB_CPU": cpu,
-               "PATH": f"/usr/local/bin:/usr/bin:/bin", **(extra_env or {})}
+               "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", **(extra_env or {})}
         env.pop("JUPYTER_CONFIG_DIR", None)
         env.pop("COURSE_PROGRESS_DIR", None)
         fh = open(self.log, "ab")
@@ -184,6 +185,10 @@ class Class:
                     (parent / u.name).rmdir()
                 except OSError:
                     pass
+            try:
+                parent.rmdir()  # only if no other hub's users are in it
+            except OSError:
+                pass
         shutil.rmtree(self.state, ignore_errors=True)
         return problems
 
