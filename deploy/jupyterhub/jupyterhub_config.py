@@ -196,3 +196,12 @@ c.JupyterHub.services = [{
     "command": [sys.executable, "-m", "jupyterhub_idle_culler",
                 f"--timeout={int(env('TR_HUB_IDLE_TIMEOUT', '3600'))}", "--cull-every=300"],
 }]
+
+# --------------------------------------------------------------------------- the program's own additions
+# Settings that belong to this server only (LTI or OAuth secrets, TLS, other limits) go in a local file,
+# loaded last so that it can override anything above: TR_HUB_LOCAL_CONFIG
+# [/etc/therapeutic-relationship/jupyterhub_config_local.py], e.g.
+#   c.LTI13Authenticator.issuer = "https://canvas.example.edu"
+LOCAL = Path(env("TR_HUB_LOCAL_CONFIG", "/etc/therapeutic-relationship/jupyterhub_config_local.py"))
+if LOCAL.is_file():
+    load_subconfig(str(LOCAL))  # noqa: F821

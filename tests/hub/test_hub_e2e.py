@@ -33,15 +33,30 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 ARTIFACTS = REPO / "tests" / "artifacts"
 
 
-def model_answers() -> dict[str, str]:
-    """grade_id -> the instructor's solution as a student would type it (markers removed)."""
+REFLECTION = ("I would thank Priya for trusting me with the wish and say warmly but clearly that we will not "
+              "meet outside our sessions. The frame keeps the hour hers; I hold more power, so a friendship could "
+              "not be mutual and she might find it hard to say no later. Then I would invite her to explore what "
+              "asking meant to her, since feeling known matters for someone with social anxiety. ({who})")
+
+
+def student_answers(who: str) -> dict[str, str]:
+    """grade_id -> what a student types: the key's letters for the items (so the score is not zero) and
+    a reflection in their own words (a copy of the model answer would be caught by `course feedback`,
+    which refuses feedback that carries solution text)."""
     nb = nbformat.read(str(REPO / "grading" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"), as_version=4)
     out = {}
     for cell in nb.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("solution"):
-            out[meta["grade_id"]] = "\n".join(line for line in cell.source.splitlines()
-                                              if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line)
+        if not meta.get("solution"):
+            continue
+        gid = meta["grade_id"]
+        if gid.startswith("answer_"):
+            out[gid] = (f"# Type your reflection between the triple quotes. Do not delete the quotes.\n"
+                        f'{gid} = """\n{REFLECTION.format(who=who)}\n"""\n')
+        elif gid.startswith(("choice_", "multi_")):  # letters only: a right letter is no leak
+            block = cell.source.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
+            template = cell.source.split("### BEGIN SOLUTION", 1)[0].splitlines()[0]
+            out[gid] = template + "\n" + block.strip() + "\n"
     assert out, "m1_frame has no answer cells"
     return out
 
@@ -171,7 +186,6 @@ def _class_session(klass: Class) -> None:
     course, exchange, votes = klass.state / "course", klass.state / "exchange", klass.state / "votes"
     inst = klass.instructor
     s_browser, s_http, s_cli = klass.students
-    answers = model_answers()
 
     # --- the instructor signs in; a wrong password does not ----------------------------------------
     assert Session(klass, inst).login("not-the-password").status_code == 403
@@ -201,16 +215,16 @@ def _class_session(klass: Class) -> None:
     assert any(a["assignment_id"] == ASSIGNMENT for a in
                h.server("GET", "/assignments", params={"course_id": COURSE_ID}).json()["value"])
     assert h.nbgrader("fetch", ASSIGNMENT)["success"]
-    fill_over_http(h, answers)
+    fill_over_http(h, student_answers(s_http.name))
     assert h.nbgrader("submit", ASSIGNMENT)["success"]
 
     # CLI: nbgrader in the student's own account
     ok(s_cli.sh("nbgrader", "fetch_assignment", ASSIGNMENT, "--course", COURSE_ID), "student fetch (CLI)")
-    fill_over_http(sessions[s_cli.name], answers)
+    fill_over_http(sessions[s_cli.name], student_answers(s_cli.name))
     ok(s_cli.sh("nbgrader", "submit", ASSIGNMENT, "--course", COURSE_ID), "student submit (CLI)")
 
     # Chromium: the Assignments panel
-    browser_student(klass, sessions[s_browser.name], answers)
+    browser_student(klass, sessions[s_browser.name], student_answers(s_browser.name))
 
     # --- what students cannot read -----------------------------------------------------------------
     mine = f"{COURSE_ID}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
