@@ -10,6 +10,8 @@ For each N, N students (real Linux users, PAM sign-in through the hub's login fo
   2. open the module: a kernel, then every code cell of the module run in order over the kernel's
      websocket, through the proxy, as JupyterLab's Run All does          -> module time
   3. then click: 10 small executions each (what a widget click costs)     -> click round trip
+CPU: CPU seconds used by each user's processes (server start + module + clicks), the cost of one
+student whatever else runs on the machine; 2 cores give 2 CPU seconds per second.
 Memory: resident memory (RSS, summed over processes) of the hub, the proxy, one idle server (before any
 kernel) and one active user (server + kernel after the module ran), read from /proc.
 Ratios are against N=1 measured first in the same run (the baseline). Other work on the machine shares
@@ -42,6 +44,20 @@ def rss_mb(pids) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def cpu_s(pids) -> float:
+    """CPU seconds (user + system) used so far by these processes: what a user costs the machine,
+    whatever else is running on it."""
+    tck = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / tck
 
 
 def pids_where(pred) -> list[int]:
@@ -168,6 +184,8 @@ def main() -> int:
                 })
             per_user = [rss_mb(pids_where(lambda p, uid=u.uid: p.stat().st_uid == uid)) for u in group]
             row["active_user_mb"] = statistics.median(per_user)
+            row["cpu_per_user_s"] = statistics.median(cpu_s(pids_where(lambda p, uid=u.uid: p.stat().st_uid == uid))
+                                                      for u in group)
             row["hub_mb"] = rss_mb(hub_pids)
             row["proxy_mb"] = rss_mb(proxy_pids)
             results.append(row)
@@ -177,7 +195,7 @@ def main() -> int:
                   f"module {row.get('module_median', float('nan')):6.1f} s, max {row.get('module_max', float('nan')):6.1f} s "
                   f"({ratio('module_median'):4.1f}x)  click {row.get('click_median', float('nan')) * 1000:6.0f} ms, "
                   f"max {row.get('click_max', float('nan')) * 1000:6.0f} ms ({ratio('click_median'):4.1f}x)  "
-                  f"active user {row['active_user_mb']:5.0f} MB  hub {row['hub_mb']:4.0f} MB  proxy {row['proxy_mb']:4.0f} MB"
+                  f"CPU per user {row['cpu_per_user_s']:5.1f} s  active user {row['active_user_mb']:5.0f} MB  hub {row['hub_mb']:4.0f} MB  proxy {row['proxy_mb']:4.0f} MB"
                   + (f"  ERRORS {len(errors)}: {errors[0]}" if errors else ""), flush=True)
             # this group goes idle: kernels shut down, servers stay (an idle class between exercises)
             for s, o in zip(sessions, outs):

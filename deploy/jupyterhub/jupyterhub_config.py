@@ -168,8 +168,10 @@ c.JupyterHub.spawner_class = "course_spawner.CourseSpawner"
 c.Spawner.cmd = [str(VENV / "bin" / "tr-singleuser")]
 c.Spawner.default_url = "/lab"
 c.Spawner.notebook_dir = "~"
-c.Spawner.http_timeout = 120
-c.Spawner.start_timeout = 120
+# A whole class signing in at once on a busy server: a server start took more than 120 s here with 8
+# starting together on 2 loaded cores (each start imports JupyterLab's stack: several CPU seconds).
+c.Spawner.http_timeout = int(env("TR_HUB_START_TIMEOUT", "300"))
+c.Spawner.start_timeout = int(env("TR_HUB_START_TIMEOUT", "300"))
 c.Spawner.mem_limit = env("TR_HUB_MEM", "1G")
 c.Spawner.cpu_limit = float(env("TR_HUB_CPU", "1"))
 c.Spawner.environment = {

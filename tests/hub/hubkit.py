@@ -225,6 +225,8 @@ class Session:
             srv = (info.get("servers") or {}).get("")
             if srv and srv.get("ready"):
                 break
+            if not srv and not info.get("pending") and time.monotonic() - t0 > 5:
+                raise RuntimeError(f"{self.user.name}'s server failed to start (the hub gave up on it)")
             time.sleep(0.5)
         else:
             raise RuntimeError(f"{self.user.name}'s server was not ready in {timeout} s:\n"
