@@ -94,9 +94,11 @@ EOF
 SHARE="$VENV/share/therapeutic-relationship"
 mkdir -p "$SHARE/staff"
 cp -r "$HERE/etc/staff/." "$SHARE/staff/"
-# The student notebooks (readable by all: `course workspace` copies them into each home) ...
-rm -rf "$SHARE/notebooks"; cp -r "$REPO/notebooks" "$SHARE/notebooks"
-find "$SHARE/notebooks" -name .ipynb_checkpoints -prune -exec rm -rf {} +
+# The student notebooks (readable by all: `course workspace` copies them into each home, the servers'
+# COURSE_NOTEBOOKS): only the top level of notebooks/; the facilitator, instructor and authoring
+# notebooks are for staff and stay out of this world-readable copy.
+rm -rf "$SHARE/notebooks"; mkdir -p "$SHARE/notebooks"
+find "$REPO/notebooks" -maxdepth 1 -type f -exec cp {} "$SHARE/notebooks/" \;
 cat > "$SHARE/staff/nbgrader_config.py" <<EOF
 # nbgrader settings of the staff's servers (formgrader, the Assignments panel), written by install.sh.
 # The course folder's own settings (its preprocessors, the exchange), then its root seen through the

@@ -176,6 +176,7 @@ c.Spawner.mem_limit = env("TR_HUB_MEM", "1G")
 c.Spawner.cpu_limit = float(env("TR_HUB_CPU", "1"))
 c.Spawner.environment = {
     "COURSE_VOTE_DIR": str(VOTES),
+    "COURSE_NOTEBOOKS": str(SHARE / "notebooks"),  # what `course workspace` copies into each home
     "PATH": f"{VENV / 'bin'}:/usr/local/bin:/usr/bin:/bin",
 }
 c.CourseSpawner.unix_staff_group = STAFF_GROUP

@@ -243,6 +243,9 @@ def _class_session(klass: Class) -> None:
     pid = server_pid(a)
     environ = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"=" in kv)
     assert environ[b"COURSE_VOTE_DIR"] == str(votes).encode()
+    shipped = Path(environ[b"COURSE_NOTEBOOKS"].decode())  # what `course workspace` copies from
+    ok(a.sh("head", "-c", "16", str(shipped / "01_the_frame.ipynb")), "a student reading the shipped module")
+    assert not (shipped / "instructor").exists(), "staff notebooks in the world-readable copy"
     st = votes.stat()
     assert oct(st.st_mode & 0o7777) == oct(0o1733) and st.st_uid == inst.uid
     ok(a.sh("sh", "-c", f"echo 3 > {votes}/ballot-{a.name}"), "a student casting a vote")
