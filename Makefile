@@ -92,3 +92,16 @@ lock:
 
 clean-grading:
 	rm -rf grading/release grading/submitted grading/autograded grading/feedback grading/gradebook.db
+
+# --- the course on JupyterHub, for a whole class on one server (docs/jupyterhub.md) ------------------
+#   sudo make hub   install what is missing (Node, configurable-http-proxy, the course's environment
+#                   in /opt/therapeutic-relationship/venv), then start the hub on 127.0.0.1:8000.
+# Needs a roster: /etc/therapeutic-relationship/roster.json (or HUB_ROSTER=FILE), like
+# deploy/jupyterhub/roster.example.json. HUB_ARGS are passed to jupyterhub.
+HUB_ROSTER ?= /etc/therapeutic-relationship/roster.json
+HUB_PORT   ?= 8000
+.PHONY: hub hub-install
+hub-install:
+	bash deploy/jupyterhub/install.sh
+hub: hub-install
+	TR_HUB_ROSTER="$(HUB_ROSTER)" TR_HUB_PORT="$(HUB_PORT)" bash deploy/jupyterhub/start.sh $(HUB_ARGS)
