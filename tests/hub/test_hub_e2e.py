@@ -248,11 +248,27 @@ def _class_session(klass: Class) -> None:
     assert not (shipped / "instructor").exists(), "staff notebooks in the world-readable copy"
     st = votes.stat()
     assert oct(st.st_mode & 0o7777) == oct(0o1733) and st.st_uid == inst.uid
-    ok(a.sh("sh", "-c", f"echo 3 > {votes}/ballot-{a.name}"), "a student casting a vote")
+    # two students vote through the course's own code, as themselves; the instructor's tally counts
+    # both and nothing in it names a voter
+    cast = ("import sys; from course import votes; "
+            "print(votes.cast(sys.argv[1], 'hub-seminar', 'transference/fixture', 'middle', sys.argv[2]).name)")
+    ballot_a = ok(a.sh("python", "-c", cast, str(votes), "B"), "a student casting a vote").stdout.strip()
+    ok(b.sh("python", "-c", cast, str(votes), "C"), "another student casting a vote")
+    counted = ok(inst.sh("python", "-c", "import sys, json; from course import votes; "
+                         "print(json.dumps(votes.tally(sys.argv[1], 'hub-seminar', 'transference/fixture', 'middle')))",
+                         str(votes)), "the instructor counting the votes").stdout
+    assert json.loads(counted) == {"B": 1, "C": 1}, counted
+    assert a.name not in ballot_a and b.name not in ballot_a
     fails(a.sh("ls", str(votes)), "a student listing the votes")
     # the drop box hides names (no listing) and protects ballots (sticky: nobody deletes another's)
-    fails(b.sh("rm", "-f", str(votes / f"ballot-{a.name}")), "a student deleting another's vote")
+    fails(b.sh("rm", "-f", str(votes / ballot_a)), "a student deleting another's vote")
     ok(inst.sh("ls", str(votes)), "the instructor listing the votes")
+
+    # each learner's own copy of the notebooks, made by `course workspace` when their server started
+    for s in klass.students:
+        ok(s.sh("test", "-f", str(s.home / "therapeutic-relationship" / "modules" / "01_the_frame.ipynb")),
+           f"{s.name}'s own copy of module 1 (course workspace at spawn)")
+    fails(a.sh("ls", str(b.home / "therapeutic-relationship")), "a student listing another's notebooks")
     cgroups = Path(f"/proc/{pid}/cgroup").read_text()
     mem_cg = Path("/sys/fs/cgroup/memory/jupyterhub") / a.name
     if mem_cg.is_dir():  # cgroup v1 (this machine)
