@@ -539,6 +539,41 @@ def _speedups() -> None:
 
     metadata.create_all = create_all
 
+    # `Gradebook.__init__` also lists the tables (to stamp a new database) and looks up, then
+    # commits, the course row: ~11 times per student, ~20 ms each on a loaded machine. A worker's
+    # scratch gradebook is private to it and only grows, so once a Gradebook has been opened on an
+    # engine for a course id, the tables and the course row exist: later openings skip both.
+    Gradebook = nbapi.Gradebook
+    real_init, real_check, real_inspect = Gradebook.__init__, Gradebook.check_course, nbapi.inspect
+    warm: set = set()  # (engine id, course id) opened once successfully
+
+    class _Tables:  # all `Gradebook.__init__` asks of the inspector: are there tables?
+        @staticmethod
+        def get_table_names():
+            return ["course"]
+
+    def init(self, db_url, course_id="default_course", authenticator=None):
+        engine = create_engine(db_url, echo=False, future=True)
+        key = (id(engine), course_id)
+        self._course_warm = key in warm
+        try:
+            real_init(self, db_url, course_id, authenticator)
+        finally:
+            self.__dict__.pop("_course_warm", None)
+        warm.add(key)
+
+    def check_course(self, course_id="default_course", **kwargs):
+        if self.__dict__.pop("_course_warm", False) and not kwargs:
+            return None  # called by __init__, which ignores the result
+        return real_check(self, course_id, **kwargs)
+
+    def inspect(obj, *args, **kw):
+        if any(id(obj) == k[0] for k in warm):
+            return _Tables
+        return real_inspect(obj, *args, **kw)
+
+    Gradebook.__init__, Gradebook.check_course, nbapi.inspect = init, check_course, inspect
+
     class _Validators:
         ValidationError = jsonschema.ValidationError
         _cache: dict = {}
