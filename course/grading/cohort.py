@@ -574,6 +574,20 @@ def _speedups() -> None:
 
     Gradebook.__init__, Gradebook.check_course, nbapi.inspect = init, check_course, inspect
 
+    # nbgrader builds a MetadataValidator (three of them: v1, v2 and v3, each reading its JSON schema
+    # from disk) for every cell OverwriteCells looks at and for every CheckCellMetadata pass, so the
+    # schema is a fresh dict each time and the validator cache below never hit. Read each schema
+    # once; nothing in nbgrader changes a loaded schema (it only reads self.schema).
+    @functools.lru_cache(maxsize=None)
+    def _schema(version: int) -> dict:
+        with open(os.path.join(common.root, f"v{version:d}.json"), "r") as fh:
+            return json.loads(fh.read())
+
+    def validator_init(self) -> None:
+        self.schema = _schema(self.schema_version)
+
+    common.BaseMetadataValidator.__init__ = validator_init
+
     class _Validators:
         ValidationError = jsonschema.ValidationError
         _cache: dict = {}
