@@ -506,7 +506,8 @@ def _speedups() -> None:
     * one engine per database URL for the whole worker (SQLAlchemy's compiled-query cache lives
       on the engine; `Gradebook.close()` still disposes its connections), and the "create tables
       if missing" pass of `Gradebook.__init__` runs once per engine;
-    * nbgrader's cell-metadata validation uses a validator built once per schema;
+    * nbgrader's cell-metadata validation uses a validator built once per schema, fastjsonschema
+      first (as nbformat does for notebooks), jsonschema for anything it does not accept;
     * nbformat validates notebooks with fastjsonschema (nbformat's own fast validator).
 
     Nothing nbgrader computes changes: bench/autograde.py checks the gradebooks are identical."""
@@ -624,7 +625,19 @@ def _speedups() -> None:
             if v is None:
                 cls = jsonschema.validators.validator_for(schema)
                 cls.check_schema(schema)
-                v = self._cache[key] = (cls(schema), schema)
+                try:  # the fast validator nbformat itself uses for whole notebooks
+                    import fastjsonschema
+
+                    fast = fastjsonschema.compile(schema)
+                except Exception:
+                    fast = None
+                v = self._cache[key] = (cls(schema), schema, fast)
+            if v[2] is not None:
+                try:
+                    v[2](instance)
+                    return
+                except Exception:
+                    pass  # jsonschema decides, and raises the error nbgrader expects
             v[0].validate(instance)
 
         def __getattr__(self, name):
