@@ -330,6 +330,47 @@ def _extract(gb, assignment: str, student: str) -> dict:
     return out
 
 
+def _extract_sql(db_file: Path, assignment: str, student: str) -> dict:
+    """`_extract`, read with three plain SQL queries instead of the ORM (which loads each grade's
+    deferred max_score and cell name one query at a time: ~15 ms per student in a worker). The same
+    values in the same order; tests/cohort check both give the same result."""
+    import datetime
+
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT sa.id, sa.timestamp FROM submitted_assignment sa JOIN assignment a "
+                          "ON sa.assignment_id = a.id WHERE a.name = ? AND sa.student_id = ?",
+                          (assignment, student)).fetchone()
+        if row is None:
+            from nbgrader.api import MissingEntry
+
+            raise MissingEntry()
+        sub_id, ts = row
+        out = {"timestamp": datetime.datetime.fromisoformat(ts).isoformat() if ts else None, "notebooks": {}}
+        nbs = con.execute("SELECT sn.id, n.name, sn.flagged, sn.late_submission_penalty FROM submitted_notebook sn "
+                          "JOIN notebook n ON sn.notebook_id = n.id WHERE sn.assignment_id = ? ORDER BY sn.rowid",
+                          (sub_id,)).fetchall()
+        for nb_id, name, flagged, late in nbs:
+            grades = con.execute(
+                "SELECT c.name, g.auto_score, g.needs_manual_grade, COALESCE("
+                " (SELECT COALESCE(gc.max_score, 0.0) FROM grade_cells gc WHERE gc.id = g.cell_id),"
+                " (SELECT COALESCE(tc.max_score, 0.0) FROM task_cells tc WHERE tc.id = g.cell_id), 0.0) "
+                "FROM grade g JOIN base_cell c ON g.cell_id = c.id WHERE g.notebook_id = ? ORDER BY g.rowid",
+                (nb_id,)).fetchall()
+            comments = con.execute("SELECT c.name, cm.auto_comment FROM comment cm JOIN base_cell c ON cm.cell_id = c.id "
+                                   "WHERE cm.notebook_id = ? ORDER BY cm.rowid", (nb_id,)).fetchall()
+            out["notebooks"][name] = {
+                "flagged": bool(flagged),
+                "late_submission_penalty": None if late is None else float(late),
+                "grades": {g: {"auto_score": None if a is None else float(a), "needs_manual_grade": bool(m),
+                               "max_score": float(mx)} for g, a, m, mx in grades},
+                "comments": {c: {"auto_comment": t} for c, t in comments},
+            }
+        return out
+    finally:
+        con.close()
+
+
 def _apply(gb, assignment: str, student: str, data: dict) -> None:
     """Write one student's autograde results into the gradebook in a single commit."""
     from nbgrader import utils
@@ -726,14 +767,14 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
                 time.sleep(0.2 * attempts)
             notes = list(pipeline.LAST_EXECUTION.get("reasons") or [])
             if res.get("success") and out.is_dir():
-                with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
-                    if notes:  # a confined run hit a limit: every grade of this student goes to a person
+                if notes:  # a confined run hit a limit: every grade of this student goes to a person
+                    with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
                         sub = gb.find_submission(assignment, student)
                         for nb_ in sub.notebooks:
                             for g in nb_.grades:
                                 g.needs_manual_grade = True
                         gb.db.commit()
-                    data = _extract(gb, assignment, student)
+                data = _extract_sql(scratch / "gradebook.db", assignment, student)
                 send("done", student=student, ok=True, data=data, folder=str(out), attempts=attempts,
                      seconds=time.perf_counter() - t0, fingerprint=fp, notes=notes)
             else:
