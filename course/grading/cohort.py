@@ -736,7 +736,7 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
             if not student:
                 break
             t0 = time.perf_counter()
-            if student in _FAULTS:  # test hook: a submission that kills its grading process
+            if student in _faults():  # test hook: a submission that kills its grading process
                 os._exit(3)
             out = scratch / "autograded" / student / assignment
             mine = scratch / "submitted" / student / assignment
@@ -795,7 +795,8 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
 
 # Tests simulate a submission that crashes its grading process (nothing a submission does can, now
 # that no student code runs in the worker): the worker exits abruptly when it is handed these ids.
-_FAULTS = set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
+def _faults() -> set[str]:  # read when the worker runs: a forked worker imported this module long before
+    return set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
 
 
 def _scratch_parent() -> str | None:
@@ -1024,7 +1025,11 @@ def _close_inherited_lock(root: Path) -> None:
 
 
 def _use_fork() -> bool:
-    return (hasattr(os, "fork") and sys.platform.startswith("linux")
+    """Fork only a single-threaded parent (the `course` command, a test): a thread of the parent's
+    (a Jupyter kernel's, a server's) could hold a lock the forked worker would then wait on forever."""
+    import threading
+
+    return (hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
             and os.environ.get("COURSE_AUTOGRADE_WORKERS", "fork") != "exec")
 
 
