@@ -3,9 +3,11 @@
 nbgrader grades one student at a time (nbgrader issue 174). This module grades many at once on
 top of its Python API, without changing nbgrader:
 
-* **Long-lived workers.** `jobs` worker processes each import nbgrader once, build one
-  `NbGraderAPI` from the course root's `nbgrader_config.py` (so every preprocessor the course
-  configures runs there too) and grade a queue of students.
+* **Long-lived workers.** `jobs` worker processes, forked (on Linux) from the parent after it has
+  imported nbgrader once (`_preload`), each build one `NbGraderAPI` from the course root's
+  `nbgrader_config.py` (so every preprocessor the course configures runs there too) and grade a
+  queue of students. `_speedups` removes per-student fixed costs inside nbgrader without changing
+  what it computes (bench/autograde.py checks the gradebooks are identical).
 * **Private scratch course per worker.** A worker grades into its own scratch course root (on
   tmpfs when available): a copy of the gradebook taken with SQLite's backup API, and links to the
   real `source/` and `submitted/`. Workers never write the real gradebook, so they never wait on
