@@ -138,6 +138,7 @@ def run(students: int, assignment: str, jobs: int, keep: Path | None) -> int:
     cfg.write_text(text.replace('"course.grading.pipeline.ConfinedExecute"', '"nbgrader.preprocessors.Execute"'))
     print(f"cohort: {students} submissions of {assignment} built in {time.perf_counter() - t:.1f} s ({base})")
 
+    load_start = os.getloadavg()[0]  # the ratio depends on it: both sides share the machine
     digest_before = code_digest()
     env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     os.environ["PATH"] = env["PATH"]
@@ -187,7 +188,8 @@ def run(students: int, assignment: str, jobs: int, keep: Path | None) -> int:
         print("WARNING: the grading code or rubrics changed during the run; the gradebook comparison is void. "
               "Run the benchmark again on a quiet tree.")
     print(f"RESULT students={len(ids)} sequential_s={t_seq:.1f} parallel_s={t_par:.1f} "
-          f"ratio={t_seq / t_par:.1f}x target>=20x identical={'yes' if not diff else 'NO'}")
+          f"ratio={t_seq / t_par:.1f}x target>=20x identical={'yes' if not diff else 'NO'} "
+          f"load={load_start:.1f}->{os.getloadavg()[0]:.1f} cpus={os.cpu_count()}")
     if not keep:
         shutil.rmtree(base, ignore_errors=True)
     return 0 if (not diff or changed) and proc.returncode in (0, 1) else 1

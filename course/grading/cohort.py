@@ -3,9 +3,11 @@
 nbgrader grades one student at a time (nbgrader issue 174). This module grades many at once on
 top of its Python API, without changing nbgrader:
 
-* **Long-lived workers.** `jobs` worker processes each import nbgrader once, build one
-  `NbGraderAPI` from the course root's `nbgrader_config.py` (so every preprocessor the course
-  configures runs there too) and grade a queue of students.
+* **Long-lived workers.** `jobs` worker processes, forked (on Linux) from the parent after it has
+  imported nbgrader once (`_preload`), each build one `NbGraderAPI` from the course root's
+  `nbgrader_config.py` (so every preprocessor the course configures runs there too) and grade a
+  queue of students. `_speedups` removes per-student fixed costs inside nbgrader without changing
+  what it computes (bench/autograde.py checks the gradebooks are identical).
 * **Private scratch course per worker.** A worker grades into its own scratch course root (on
   tmpfs when available): a copy of the gradebook taken with SQLite's backup API, and links to the
   real `source/` and `submitted/`. Workers never write the real gradebook, so they never wait on
@@ -330,6 +332,47 @@ def _extract(gb, assignment: str, student: str) -> dict:
     return out
 
 
+def _extract_sql(db_file: Path, assignment: str, student: str) -> dict:
+    """`_extract`, read with three plain SQL queries instead of the ORM (which loads each grade's
+    deferred max_score and cell name one query at a time: ~15 ms per student in a worker). The same
+    values in the same order; tests/cohort check both give the same result."""
+    import datetime
+
+    con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT sa.id, sa.timestamp FROM submitted_assignment sa JOIN assignment a "
+                          "ON sa.assignment_id = a.id WHERE a.name = ? AND sa.student_id = ?",
+                          (assignment, student)).fetchone()
+        if row is None:
+            from nbgrader.api import MissingEntry
+
+            raise MissingEntry()
+        sub_id, ts = row
+        out = {"timestamp": datetime.datetime.fromisoformat(ts).isoformat() if ts else None, "notebooks": {}}
+        nbs = con.execute("SELECT sn.id, n.name, sn.flagged, sn.late_submission_penalty FROM submitted_notebook sn "
+                          "JOIN notebook n ON sn.notebook_id = n.id WHERE sn.assignment_id = ? ORDER BY sn.rowid",
+                          (sub_id,)).fetchall()
+        for nb_id, name, flagged, late in nbs:
+            grades = con.execute(
+                "SELECT c.name, g.auto_score, g.needs_manual_grade, COALESCE("
+                " (SELECT COALESCE(gc.max_score, 0.0) FROM grade_cells gc WHERE gc.id = g.cell_id),"
+                " (SELECT COALESCE(tc.max_score, 0.0) FROM task_cells tc WHERE tc.id = g.cell_id), 0.0) "
+                "FROM grade g JOIN base_cell c ON g.cell_id = c.id WHERE g.notebook_id = ? ORDER BY g.rowid",
+                (nb_id,)).fetchall()
+            comments = con.execute("SELECT c.name, cm.auto_comment FROM comment cm JOIN base_cell c ON cm.cell_id = c.id "
+                                   "WHERE cm.notebook_id = ? ORDER BY cm.rowid", (nb_id,)).fetchall()
+            out["notebooks"][name] = {
+                "flagged": bool(flagged),
+                "late_submission_penalty": None if late is None else float(late),
+                "grades": {g: {"auto_score": None if a is None else float(a), "needs_manual_grade": bool(m),
+                               "max_score": float(mx)} for g, a, m, mx in grades},
+                "comments": {c: {"auto_comment": t} for c, t in comments},
+            }
+        return out
+    finally:
+        con.close()
+
+
 def _apply(gb, assignment: str, student: str, data: dict) -> None:
     """Write one student's autograde results into the gradebook in a single commit."""
     from nbgrader import utils
@@ -470,6 +513,33 @@ def _plain_reason(text: str) -> str:
     return (errs[-1] if errs else (lines[-1] if lines else "unknown error"))[:200]
 
 
+def _preload() -> None:
+    """Import what a grading worker uses. The parent calls it once before forking its workers, so
+    they start with everything loaded (see _ForkedWorker); an exec'd worker calls it itself.
+
+    jsonschema, imported by nbformat, registers an "iri" format checker when the optional
+    rfc3987_syntax package is installed; importing that package builds ~40 parsers with lark,
+    measured at 8 s of a 25 s nbgrader import on a loaded machine. Nothing here validates formats
+    (nbformat's and nbgrader's schemas are checked without a format checker), so, when jsonschema is
+    not imported yet, it is imported without rfc3987_syntax; the package stays importable after."""
+    _lean_jsonschema()
+    import nbgrader.api  # noqa: F401
+    import nbgrader.apps.api  # noqa: F401
+    import nbgrader.converters.autograde  # noqa: F401
+
+    from course.grading import pipeline, sanitize  # noqa: F401
+
+
+def _lean_jsonschema() -> None:
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # an ImportError for jsonschema's optional import
+        try:
+            import jsonschema  # noqa: F401
+        finally:
+            if "rfc3987_syntax" in sys.modules and sys.modules["rfc3987_syntax"] is None:
+                del sys.modules["rfc3987_syntax"]
+
+
 def _speedups() -> None:
     """Caches for a worker process, which grades many students against one private scratch
     gradebook. nbgrader opens a new SQLAlchemy engine for each of the ~10 `Gradebook` objects one
@@ -479,7 +549,8 @@ def _speedups() -> None:
     * one engine per database URL for the whole worker (SQLAlchemy's compiled-query cache lives
       on the engine; `Gradebook.close()` still disposes its connections), and the "create tables
       if missing" pass of `Gradebook.__init__` runs once per engine;
-    * nbgrader's cell-metadata validation uses a validator built once per schema;
+    * nbgrader's cell-metadata validation uses a validator built once per schema, fastjsonschema
+      first (as nbformat does for notebooks), jsonschema for anything it does not accept;
     * nbformat validates notebooks with fastjsonschema (nbformat's own fast validator).
 
     Nothing nbgrader computes changes: bench/autograde.py checks the gradebooks are identical."""
@@ -512,6 +583,81 @@ def _speedups() -> None:
 
     metadata.create_all = create_all
 
+    # `Gradebook.__init__` also lists the tables (to stamp a new database) and looks up, then
+    # commits, the course row: ~11 times per student, ~20 ms each on a loaded machine. A worker's
+    # scratch gradebook is private to it and only grows, so once a Gradebook has been opened on an
+    # engine for a course id, the tables and the course row exist: later openings skip both.
+    Gradebook = nbapi.Gradebook
+    real_init, real_check, real_inspect = Gradebook.__init__, Gradebook.check_course, nbapi.inspect
+    warm: set = set()  # (engine id, course id) opened once successfully
+
+    class _Tables:  # all `Gradebook.__init__` asks of the inspector: are there tables?
+        @staticmethod
+        def get_table_names():
+            return ["course"]
+
+    def init(self, db_url, course_id="default_course", authenticator=None):
+        engine = create_engine(db_url, echo=False, future=True)
+        key = (id(engine), course_id)
+        self._course_warm = key in warm
+        try:
+            real_init(self, db_url, course_id, authenticator)
+        finally:
+            self.__dict__.pop("_course_warm", None)
+        warm.add(key)
+
+    def check_course(self, course_id="default_course", **kwargs):
+        if self.__dict__.pop("_course_warm", False) and not kwargs:
+            return None  # called by __init__, which ignores the result
+        return real_check(self, course_id, **kwargs)
+
+    def inspect(obj, *args, **kw):
+        if any(id(obj) == k[0] for k in warm):
+            return _Tables
+        return real_inspect(obj, *args, **kw)
+
+    Gradebook.__init__, Gradebook.check_course, nbapi.inspect = init, check_course, inspect
+
+    # OverwriteCells looks up every graded cell of a notebook with its own three-table query
+    # (find_source_cell, ~23 per m1_frame notebook). Within one Gradebook (one session), fetch the
+    # notebook's source cells with one query of the same join instead; the session's identity map
+    # makes them the very objects the single lookups return. A name not fetched (a cell added since,
+    # or none such) goes to nbgrader's own lookup, which finds it or raises its MissingEntry.
+    real_find_source = Gradebook.find_source_cell
+
+    def find_source_cell(self, name, notebook, assignment):
+        session = self.db()  # the session the lookups run in (a new one after close())
+        held = self.__dict__.get("_course_source_cells")
+        if held is None or held[0] is not session:
+            held = self.__dict__["_course_source_cells"] = (session, {})
+        cache = held[1]
+        cells = cache.get((notebook, assignment))
+        if cells is None:
+            rows = (self.db.query(nbapi.SourceCell)
+                    .join(nbapi.Notebook, nbapi.Notebook.id == nbapi.SourceCell.notebook_id)
+                    .join(nbapi.Assignment, nbapi.Assignment.id == nbapi.Notebook.assignment_id)
+                    .filter(nbapi.Notebook.name == notebook, nbapi.Assignment.name == assignment)
+                    .all())
+            cells = cache[(notebook, assignment)] = {c.name: c for c in rows}
+        cell = cells.get(name)
+        return cell if cell is not None else real_find_source(self, name, notebook, assignment)
+
+    Gradebook.find_source_cell = find_source_cell
+
+    # nbgrader builds a MetadataValidator (three of them: v1, v2 and v3, each reading its JSON schema
+    # from disk) for every cell OverwriteCells looks at and for every CheckCellMetadata pass, so the
+    # schema is a fresh dict each time and the validator cache below never hit. Read each schema
+    # once; nothing in nbgrader changes a loaded schema (it only reads self.schema).
+    @functools.lru_cache(maxsize=None)
+    def _schema(version: int) -> dict:
+        with open(os.path.join(common.root, f"v{version:d}.json"), "r") as fh:
+            return json.loads(fh.read())
+
+    def validator_init(self) -> None:
+        self.schema = _schema(self.schema_version)
+
+    common.BaseMetadataValidator.__init__ = validator_init
+
     class _Validators:
         ValidationError = jsonschema.ValidationError
         _cache: dict = {}
@@ -522,7 +668,19 @@ def _speedups() -> None:
             if v is None:
                 cls = jsonschema.validators.validator_for(schema)
                 cls.check_schema(schema)
-                v = self._cache[key] = (cls(schema), schema)
+                try:  # the fast validator nbformat itself uses for whole notebooks
+                    import fastjsonschema
+
+                    fast = fastjsonschema.compile(schema)
+                except Exception:
+                    fast = None
+                v = self._cache[key] = (cls(schema), schema, fast)
+            if v[2] is not None:
+                try:
+                    v[2](instance)
+                    return
+                except Exception:
+                    pass  # jsonschema decides, and raises the error nbgrader expects
             v[0].validate(instance)
 
         def __getattr__(self, name):
@@ -531,11 +689,15 @@ def _speedups() -> None:
     common.jsonschema = _Validators()
 
 
-def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | None) -> int:
-    """Worker process: read student ids on stdin (one a line, empty line = stop), grade each in a
-    private scratch course, and answer with one JSON line per student on the protocol channel."""
+def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | None,
+                 inp_fd: int = 0, out_fd: int = 1) -> int:
+    """Worker process: read student ids on `inp_fd` (one a line, empty line = stop), grade each in a
+    private scratch course, and answer with one JSON line per student on `out_fd`."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's business
-    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    proto = os.fdopen(os.dup(out_fd), "w", buffering=1)
+    inp = os.fdopen(os.dup(inp_fd), "r")
+    for fd in {inp_fd, out_fd} - {0, 1, 2}:
+        os.close(fd)
     root_p = Path(root)
     # nbgrader and kernels write to stdout/stderr; keep that out of the protocol and the progress bar.
     logdir = root_p / STATE_DIR / "logs"
@@ -561,6 +723,7 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
         for entry in root_p.iterdir():
             if entry.name not in PRIVATE and entry.name != "submitted" and not entry.name.startswith("gradebook.db"):
                 os.symlink(entry, scratch / entry.name)
+        _preload()
         _speedups()
         api = make_api(root_p, scratch=scratch)
         from nbgrader.api import Gradebook
@@ -570,12 +733,12 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
         notebooks = {p.name for p in (root_p / "source" / assignment).glob("*.ipynb")}
 
         send("ready")
-        for line in sys.stdin:
+        for line in inp:
             student = line.strip()
             if not student:
                 break
             t0 = time.perf_counter()
-            if student in _FAULTS:  # test hook: a submission that kills its grading process
+            if student in _faults():  # test hook: a submission that kills its grading process
                 os._exit(3)
             out = scratch / "autograded" / student / assignment
             mine = scratch / "submitted" / student / assignment
@@ -606,14 +769,14 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
                 time.sleep(0.2 * attempts)
             notes = list(pipeline.LAST_EXECUTION.get("reasons") or [])
             if res.get("success") and out.is_dir():
-                with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
-                    if notes:  # a confined run hit a limit: every grade of this student goes to a person
+                if notes:  # a confined run hit a limit: every grade of this student goes to a person
+                    with Gradebook(f"sqlite:///{scratch / 'gradebook.db'}", api.coursedir.course_id) as gb:
                         sub = gb.find_submission(assignment, student)
                         for nb_ in sub.notebooks:
                             for g in nb_.grades:
                                 g.needs_manual_grade = True
                         gb.db.commit()
-                    data = _extract(gb, assignment, student)
+                data = _extract_sql(scratch / "gradebook.db", assignment, student)
                 send("done", student=student, ok=True, data=data, folder=str(out), attempts=attempts,
                      seconds=time.perf_counter() - t0, fingerprint=fp, notes=notes)
             else:
@@ -634,7 +797,8 @@ def _worker_main(index: int, root: str, assignment: str, scratch_parent: str | N
 
 # Tests simulate a submission that crashes its grading process (nothing a submission does can, now
 # that no student code runs in the worker): the worker exits abruptly when it is handed these ids.
-_FAULTS = set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
+def _faults() -> set[str]:  # read when the worker runs: a forked worker imported this module long before
+    return set(filter(None, os.environ.get("COURSE_AUTOGRADE_TEST_CRASH", "").split(",")))
 
 
 def _scratch_parent() -> str | None:
@@ -724,6 +888,7 @@ def autograde_cohort(
     so a caller can draw progress. Returns a Summary. KeyboardInterrupt stops cleanly: everything
     already merged stays, a rerun continues.
     """
+    _lean_jsonschema()  # before anything imports nbformat (see _preload)
     root = course_root(root)
     on_event = on_event or (lambda kind, info: None)
     dbf = db_path(root)
@@ -768,16 +933,121 @@ def _ensure_assignment(dbf: Path, assignment: str) -> None:
                           hint=f"Generate it first: course generate {assignment}.")
 
 
+_PARENT_ENDS: set[int] = set()  # the parent's ends of every worker's pipes (a forked worker closes them)
+_KEEP: list = []  # their file objects: never collected, so never closing a descriptor number reused later
+
+
+class _ForkedWorker:
+    """A worker forked from this process (POSIX), the part of `subprocess.Popen` the pool uses.
+
+    The parent has imported nbgrader and the course's grading code once (`_preload`); a forked
+    worker starts with all of it loaded instead of importing it again (measured: the imports are
+    most of a worker's start-up, ~26 s of 49 s for a 20-student worker on a loaded machine). It then
+    runs exactly the code an exec'd worker runs (`_worker_main`), in its own session (process group),
+    with its own pipes; it never returns into the parent's code (os._exit)."""
+
+    def __init__(self, index: int, root: Path, assignment: str, scratch_parent: str | None):
+        r_in, w_in = os.pipe()
+        r_out, w_out = os.pipe()
+        for stream in (sys.stdout, sys.stderr):  # nothing buffered here is written twice
+            try:
+                stream.flush()
+            except Exception:
+                pass
+        pid = os.fork()
+        if pid == 0:  # the worker
+            code = 1
+            try:
+                os.setsid()
+                for fd in list(_PARENT_ENDS) + [w_in, r_out]:
+                    try:
+                        os.close(fd)  # else a sibling could never see its stdin close
+                    except OSError:
+                        pass
+                _close_inherited_lock(root)
+                os.chdir(str(root))
+                code = _worker_main(index, str(root), assignment, scratch_parent, r_in, w_out)
+            finally:
+                os._exit(code)
+        os.close(r_in)
+        os.close(w_out)
+        _PARENT_ENDS.update((w_in, r_out))
+        self.pid = pid
+        self.returncode: int | None = None
+        self.stdin = os.fdopen(w_in, "w", buffering=1)
+        self.stdout = os.fdopen(r_out, "r")
+        self._fds = (w_in, r_out)
+        _KEEP.extend((self.stdin, self.stdout))
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+                self._release()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        import subprocess
+
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"worker {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def _release(self) -> None:
+        for f in (self.stdin, self.stdout):
+            try:
+                f.close()
+            except Exception:
+                pass
+        _PARENT_ENDS.difference_update(self._fds)
+
+
+def _close_inherited_lock(root: Path) -> None:
+    """A forked worker must not keep the course lock (an flock, shared by inherited descriptors)
+    alive after the parent ends: close its copy of the lock file."""
+    from course.grading.lock import lock_path
+
+    try:
+        lock = os.path.realpath(lock_path(root))
+        for name in os.listdir("/proc/self/fd"):
+            try:
+                if os.path.realpath(os.readlink(f"/proc/self/fd/{name}")) == lock:
+                    os.close(int(name))
+            except OSError:
+                continue
+    except OSError:
+        pass
+
+
+def _use_fork() -> bool:
+    """Fork only a single-threaded parent (the `course` command, a test): a thread of the parent's
+    (a Jupyter kernel's, a server's) could hold a lock the forked worker would then wait on forever."""
+    import threading
+
+    return (hasattr(os, "fork") and sys.platform.startswith("linux") and threading.active_count() == 1
+            and os.environ.get("COURSE_AUTOGRADE_WORKERS", "fork") != "exec")
+
+
 class _Worker:
     def __init__(self, index: int, root: Path, assignment: str, scratch_parent: str | None):
         import subprocess
 
         self.index = index
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "course.grading.cohort", "worker", str(index), str(root), assignment,
-             scratch_parent or ""],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
-            cwd=str(root), start_new_session=True)
+        if _use_fork():
+            self.proc = _ForkedWorker(index, root, assignment, scratch_parent)
+        else:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "course.grading.cohort", "worker", str(index), str(root), assignment,
+                 scratch_parent or ""],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                cwd=str(root), start_new_session=True)
         self.current: str | None = None
         self.crash: str | None = None
         self.buf = ""
@@ -814,10 +1084,12 @@ class _Worker:
 def _run_pool(root, assignment, todo, jobs, summary, journal, on_event, max_restarts):
     import selectors
 
-    from nbgrader.api import Gradebook
-
     scratch_parent = _scratch_parent()
     _clean_stale_scratch(scratch_parent)
+    if _use_fork():
+        _preload()  # once here, instead of once in every worker
+    from nbgrader.api import Gradebook
+
     pending = list(reversed(todo))  # pop() from the end keeps the original order
     total = len(todo)
     attempts: dict[str, int] = {}

@@ -154,3 +154,20 @@ def test_a_submission_without_the_notebook_fails_with_a_plain_reason(course):
     assert [r.student for r in summary.failed] == ["s03"]
     assert "no notebook of this assignment" in summary.failed[0].reasons[0]
     assert not (course / "autograded" / "s03").exists()
+
+
+def test_worker_reads_back_exactly_what_the_orm_reads(graded_course):
+    """The worker reads a graded student back with plain SQL (_extract_sql, for speed); it must give
+    the very values, in the same order, that nbgrader's ORM gives (_extract)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from course.grading.cohort import _extract, _extract_sql
+
+    db = graded_course / "gradebook.db"
+    with Gradebook(f"sqlite:///{db}") as gb:
+        for s in STUDENTS:
+            orm, sql = _extract(gb, A, s), _extract_sql(db, A, s)
+            assert json.dumps(orm) == json.dumps(sql)
+            assert len(sql["notebooks"]["ps1"]["grades"]) == 3
+    with pytest.raises(MissingEntry):
+        _extract_sql(db, A, "nobody")
