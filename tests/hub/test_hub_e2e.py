@@ -117,6 +117,28 @@ def server_pid(user) -> int:
     raise AssertionError(f"no server process for {user.name}")
 
 
+def on_own_thread(fn, *args) -> None:
+    """Run fn on a thread of its own and re-raise what it raised. In the same pytest session the
+    browser tests keep a sync Playwright running on the main thread (tests/browser/conftest.py,
+    session scope), and a second sync_playwright on that thread refuses ("Sync API inside the
+    asyncio loop"); a new thread has no running loop."""
+    import threading
+
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            fn(*args)
+        except BaseException as e:  # noqa: BLE001 - handed back to the test's thread
+            failure.append(e)
+
+    t = threading.Thread(target=run, name="hub-browser-student")
+    t.start()
+    t.join()
+    if failure:
+        raise failure[0]
+
+
 def browser_student(klass: Class, sess: Session, answers: dict[str, str]) -> None:
     """One student in Chromium: sign in on the hub's page, Assignments panel, Fetch, (fill), Submit."""
     from playwright.sync_api import expect, sync_playwright
@@ -224,7 +246,7 @@ def _class_session(klass: Class) -> None:
     ok(s_cli.sh("nbgrader", "submit", ASSIGNMENT, "--course", COURSE_ID), "student submit (CLI)")
 
     # Chromium: the Assignments panel
-    browser_student(klass, sessions[s_browser.name], student_answers(s_browser.name))
+    on_own_thread(browser_student, klass, sessions[s_browser.name], student_answers(s_browser.name))
 
     # --- what students cannot read -----------------------------------------------------------------
     mine = f"{COURSE_ID}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
