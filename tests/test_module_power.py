@@ -10,12 +10,12 @@ import math
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
 
 from course import paths
 from course.codes import cite, load_codes, load_concepts
+from tests.module_kit import code_text as _code, load_nb as _nb, markdown_text as _markdown, prose_words as _prose_words
 
 MODULE = "power"
 READING = paths.NOTEBOOKS_DIR / "04_power_and_boundaries.ipynb"
@@ -30,32 +30,12 @@ TAKEN = {"Cody", "Darnell", "Evelyn", "Harold", "Hal", "Jonah", "Marcus", "Tomá
          "Esperanza", "Casey", "Daniel", "Jordan", "Priya"}
 
 
-def _nb(path: Path):
-    return nbformat.read(path, as_version=4)
-
-
-def _markdown(nb) -> str:
-    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-
-
-def _code(nb) -> str:
-    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code")
-
-
 def _vignettes() -> dict[str, dict]:
     return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(VIGNETTE_DIR.glob("*.yml"))}
 
 
 def _questions() -> list[dict]:
     return yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["questions"]
-
-
-def _prose_words(nb) -> int:
-    n = 0
-    for c in nb.cells:
-        if c.cell_type == "markdown" and "reading" in c.metadata.get("tags", []):
-            n += sum(len(line.split()) for line in c.source.splitlines() if not line.lstrip().startswith("|"))
-    return n
 
 
 def _sections(nb) -> set[int]:
