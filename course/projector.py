@@ -92,8 +92,18 @@ KEYS_JS = """
     if (!root.hasAttribute('tabindex')) { root.setAttribute('tabindex', '0'); }
     root.focus({preventScroll: true});
   }, true);
+  // The view redraws itself after every step: the element that had the focus (a count box, a
+  // card's button) can vanish, and the focus then falls back to the page's body until the kernel
+  // hands it to "Next". A clicker's press in that gap still belongs to the view it was in.
+  var last = null;
+  window.addEventListener('focusin', function (ev) { last = rootOf(ev.target) || null; }, true);
   window.addEventListener('keydown', function (ev) {
     var root = rootOf(ev.target);
+    if (!root && last && last.isConnected && (ev.target === document.body || ev.target === document.documentElement)) {
+      root = last;
+      if (!root.hasAttribute('tabindex')) { root.setAttribute('tabindex', '0'); }
+      root.focus({preventScroll: true});
+    }
     if (!root || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var action = MAP[ev.key];
     if (!action) { return; }

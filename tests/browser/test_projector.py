@@ -121,8 +121,10 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
         leader.keyboard.press("Control+a")
         leader.keyboard.type("5")
         expect(view.locator(".pv-options-view")).to_contain_text("5 votes so far")
-        for _ in range(len(order) + 1):
+        for k in range(1, len(order) + 1):   # one card at a time, each seen before the next press
             leader.keyboard.press("PageDown")
+            expect(cards).to_have_count(k)
+        leader.keyboard.press("PageDown")        # after the last card: follow the room's choice
         expect(view.locator(".pv-ending")).to_contain_text("The class's path")
         leader.keyboard.press("PageDown")    # the debrief: the map with the class's path
         expect(view.locator(".pv-map img")).to_be_visible()
