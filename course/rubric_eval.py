@@ -8,7 +8,10 @@ older tests/calibration/<question>.yml, split 'legacy'):
                data since round 2
 * reserve/     held back by the scorer's team before round 2 (every answer of tuning and dev whose
                number is a multiple of 5), frozen: never tuned to
-* independent/ (when present) written by others without the rubrics or the scorer, frozen
+* outside/     written by others without the rubrics or the scorer; round 2's frozen test split
+               (then named independent/), tuning data from round 3 on
+* independent/ (when present) round 3's test split, written by others who saw none of the above,
+               frozen before the round-3 scorer was merged
 
 `load("heldout")` is the frozen test split: the first of FROZEN_SPLITS that exists. `evaluate(split)`
 scores a split and returns, per question and overall:

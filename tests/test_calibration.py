@@ -8,10 +8,14 @@ Expert-scored answers (0-4, each with a reason), one folder per split (course/ru
   round 2;
 * tests/calibration/reserve/ - held back before round 2 (answers of tuning and dev numbered a
   multiple of 5), FROZEN (sha256 below). The per-question assertions are on this set;
-* tests/calibration/independent/ - 30 answers per question written in the 2026-12-02 session by two
-  writers who did not read the rubrics' phrase lists, the scorer or the other sets, and never ran the
-  scorer; FROZEN (sha256 below) before the round-2 scorer was merged, and never shown to the helper
-  who tuned it. This is the test split `course report` quotes ("heldout" resolves to it).
+* tests/calibration/outside/ - 30 answers per question written in the 2026-12-02 morning session by
+  two writers who did not read the rubrics' phrase lists, the scorer or the other sets (it was the
+  folder independent/ then, the test split of round 2: round 1 measured 0.727 on it, round 2 0.712).
+  From round 3 on it is tuning data in other writers' voices, as issue 13 item 4 asks; its answers
+  stay byte-for-byte as written (sha256 below);
+* tests/calibration/independent/ (round 3, when present) - new answers by writers who saw none of
+  the above, FROZEN before the round-3 scorer was merged: the test split `course report` quotes
+  ("heldout" resolves to it).
 
 Targets (issue 13, "Done when"): Spearman >= 0.85; at most 3% of answers more than 1 point from
 the expert without a review flag; every harmful recommendation flagged or at most 0.35 of full
@@ -36,7 +40,7 @@ RESERVE = "reserve"          # the frozen split this file keeps floors for (neve
 # sha256 of each frozen file, per split, recorded when it was frozen (before the tuning it guards).
 # A failing hash means someone edited frozen answers: that voids the figures measured on them.
 FROZEN_SHA256 = {
-    "independent": {    # frozen 2026-12-02, before the round-2 scorer was merged
+    "outside": {    # frozen 2026-12-02 as independent/, before the round-2 scorer was merged
         "capstone.whole-relationship.yml": "c42024789dc384750f6114a5558c73cbd0cb93572fdb3e254b336b7f658d8104",
         "countertransference.irritation.yml": "6309b806b579354505a7933feecd2c9cab4a9af5c4dfdf67ac70337b648e3467",
         "frame.why-not-friends.yml": "abaf6a53a76626de94254c2a8da6dcafd858561439a7e0ad39cf36e3d5d9ff3b",
@@ -186,8 +190,8 @@ def test_heldout_agreement_per_question(sets):
     assert res["all"]["silent_miss"] <= TARGET[1] and res["all"]["honest_review"] <= TARGET[3]
 
 
-# The independent split, measured once with round 1's scorer (before round 2 was merged) and once
-# with round 2's. Neither round reaches the issue-13 targets on it: tuning on our own answers
+# The outside split (round 2's independent test split), measured once with round 1's scorer (before
+# round 2 was merged) and once with round 2's. Neither round reaches the issue-13 targets on it: tuning on our own answers
 # (reserve 0.868) did not carry over to answers written in other voices (0.727 -> 0.712). These
 # floors only stop it getting worse; the gap to the target is printed, not hidden.
 #                                          round 2 (round 1): rho, silent, harmful handled, honest to review
@@ -204,12 +208,12 @@ INDEPENDENT_ALL = (0.69, 0.08, 0.91, 0.31)                         # 0.712, 6.1%
 
 def test_independent_agreement_per_question():
     """Answers nobody tuned to, written by others: held to what the scorer measures, gap to target shown."""
-    rows = rubric_eval.score_rows(rubric_eval.load("independent"))
+    rows = rubric_eval.score_rows(rubric_eval.load("outside"))
     assert len(rows) == 180
     res = {"all": rubric_eval.metrics(rows)}
     for q in list_questions():
         res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
-    print("\n" + rubric_eval.table(res, "independent (frozen, written by others, never tuned to)"))
+    print("\n" + rubric_eval.table(res, "outside (written by others; round 2's test split)"))
     for q in list_questions():
         _check(q, res[q], INDEPENDENT_FLOORS[q])
     _check("all", res["all"], INDEPENDENT_ALL)
