@@ -54,6 +54,7 @@ VALIDATORS: dict[str, tuple[Path, str, tuple[str, ...]]] = {
     "lens": (paths.CONTENT_DIR, "course.lens:validate_files", (".yml",)),  # code_differences.yml
     "cases": (paths.CONTENT_DIR / "cases", "course.case:validate_files", (".yml", ".yaml")),
 }
+ALIGNMENT_DIR = paths.CONTENT_DIR / "alignment"     # objective maps: format docs/design/alignment-map.md
 REGISTRY_FILES = {paths.CODES_FILE.name, paths.CONCEPTS_FILE.name, paths.MODULES_FILE.name}
 
 
@@ -91,17 +92,24 @@ def collect(targets: list[Path]) -> tuple[dict[str, list[Path]], Report]:
         if not t.exists():
             report.add(t, 1, "no such file or folder", "check the path (it is relative to where you run the command)")
             continue
-        files = [t] if t.is_file() else sorted(p for p in t.rglob("*") if p.is_file())
+        files = [t] if t.is_file() else sorted(   # hidden folders (.git, .github, .ipynb_checkpoints) are not content
+            p for p in t.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(t).parts))
         for f in files:
             if f.suffix not in (".yml", ".yaml"):
                 if t.is_file():
                     report.add(f, 1, "not a course content file", "give a .yml vignette, question, rubric or registry file")
                 continue
+            if ALIGNMENT_DIR in f.resolve().parents:
+                report.count("alignment maps (checked by tests/test_alignment.py)")
+                continue
             kind = _kind_of(f)
-            if kind is None:
-                if t.is_file():
+            if kind is None:   # in a folder too: a file nobody checks must not pass as checked
+                if f.stat().st_size == 0 or not f.read_text(encoding="utf-8", errors="replace").strip():
+                    report.add(f, 1, "the file is empty", "write its content, or delete the file")
+                else:
                     report.add(f, 1, "cannot tell what kind of course file this is",
-                               "put it under course/content/vignettes, course/content/questions or grading/rubrics")
+                               "put it under course/content/vignettes, course/content/questions or grading/rubrics, "
+                               "or start it with the keys of its kind (scenes:, questions:, concepts:)")
                 continue
             by_kind[kind].append(f)
     return by_kind, report

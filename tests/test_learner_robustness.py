@@ -251,6 +251,58 @@ def test_course_validate_reports_every_file_in_one_run(tmp_path, capsys):
     assert "Traceback" not in out
 
 
+HOSTILE_YAML = {   # what an author can do by accident to ANY content file: path:line, never a traceback
+    "bad-date": ("concepts:\n  - id: ok\n    since: 2020-13-45\n", 3, "month must be in 1..12"),
+    "self-alias": ("concepts: &a [*a]\n", 1, "alias to itself"),
+    "alias-bomb": ("concepts: &a [x,x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{k}: &{k} [{', '.join(['*' + p] * 10)}]\n" for p, k in zip("abcdefg", "bcdefgh")), 2,
+        "expand to millions"),
+    "not-utf8": (b"concepts:\n  - id: caf\xe9\n", 1, "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("validator", ["course.rubric", "course.grading.items", "course.lens", "course.codes",
+                                       "course.case"])
+def test_every_content_loader_turns_hostile_yaml_into_path_line(tmp_path, validator):
+    """The rubric, answer-key, lens, registry and case validators read through the same hardened
+    loader as vignettes and questions (course.yamlio): the same mistakes, the same plain lines."""
+    import importlib
+
+    validate_files = importlib.import_module(validator).validate_files
+    files = []
+    for name, (content, _, _) in HOSTILE_YAML.items():
+        f = tmp_path / f"{name}.yml"
+        f.write_bytes(content if isinstance(content, bytes) else content.encode())
+        files.append(f)
+    report = validate_files(files)
+    for name, (_, line, words) in HOSTILE_YAML.items():
+        found = [p for p in report.problems if Path(p.path).stem == name]
+        assert any(words in str(p) and p.line == line for p in found), \
+            f"{validator} {name}: expected line {line} with '{words}', got {[str(p) for p in found]}"
+        assert all(PROBLEM_RE.match(str(p)) and "Traceback" not in str(p) for p in found)
+
+
+def test_course_validate_never_passes_a_folder_it_did_not_check(tmp_path, capsys):
+    """An empty or unrecognisable .yml in a folder is a problem, not silently skipped; a folder with
+    nothing to check is not "All good"."""
+    from course.cli import main
+
+    (tmp_path / "empty.yml").write_text("", encoding="utf-8")
+    (tmp_path / "notes.yml").write_text("title: my notes\n", encoding="utf-8")
+    (tmp_path / ".github").mkdir()
+    (tmp_path / ".github" / "ci.yml").write_text("on: push\n", encoding="utf-8")   # hidden: not content
+    assert main(["validate", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "empty.yml:1: the file is empty" in out
+    assert "notes.yml:1: cannot tell what kind of course file this is" in out
+    assert "ci.yml" not in out and "All good" not in out
+    nothing = tmp_path / "nothing"
+    nothing.mkdir()
+    assert main(["validate", str(nothing)]) == 1
+    out = capsys.readouterr().out
+    assert "Nothing to check" in out and "All good" not in out
+
+
 # ----------------------------------------------------------------- what a disk does
 
 

@@ -44,5 +44,9 @@ def run(args) -> int:
         n = len(report.problems)
         print(f"\n{n} problem{'s' if n != 1 else ''} found (checked {counts}). Fix them and run course validate again.")
         return 1
+    if not report.counts:   # nothing was checked: never "All good"
+        print(f"Nothing to check: no vignette, question, rubric or registry file in {', '.join(map(str, targets))}. "
+              "Give the path of a .yml content file or of a folder that holds some.")
+        return 1
     print(f"All good: checked {counts}.")
     return 0
