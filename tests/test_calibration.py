@@ -40,6 +40,14 @@ RESERVE = "reserve"          # the frozen split this file keeps floors for (neve
 # sha256 of each frozen file, per split, recorded when it was frozen (before the tuning it guards).
 # A failing hash means someone edited frozen answers: that voids the figures measured on them.
 FROZEN_SHA256 = {
+    "independent": {    # round 3's test split, frozen 2026-12-02 before the round-3 scorer was merged
+        "capstone.whole-relationship.yml": "db6c54008dad0ef30a3c4dcb51bac0034934cb1c327b1722ec413bd27c845ea5",
+        "countertransference.irritation.yml": "20f63cdd35465054e26640ce5c142716e8509a843f492fbbf4719119cea30b4d",
+        "frame.why-not-friends.yml": "7838763bc421ac559ce13201761403a29c84caaf4b978db29dffa0f28f1e0bcb",
+        "power.dual-relationship.yml": "ba7bb5180ceb34f95a4a733741558e76f21d6a4eb91ad32f7451df49ef834bf6",
+        "termination.friends-after.yml": "68d58b71465705d45aa0d05278b9ee04fd833d0ab8b50400b38b0bda6b94cd1b",
+        "transference.do-you-like-me.yml": "44b7fb04e3cc13fc35bcfde2e7f6fb4bcaeaec8361dc2f673398c5f37fe80ea4",
+    },
     "outside": {    # frozen 2026-12-02 as independent/, before the round-2 scorer was merged
         "capstone.whole-relationship.yml": "c42024789dc384750f6114a5558c73cbd0cb93572fdb3e254b336b7f658d8104",
         "countertransference.irritation.yml": "6309b806b579354505a7933feecd2c9cab4a9af5c4dfdf67ac70337b648e3467",
@@ -217,6 +225,42 @@ def test_independent_agreement_per_question():
     for q in list_questions():
         _check(q, res[q], INDEPENDENT_FLOORS[q])
     _check("all", res["all"], INDEPENDENT_ALL)
+
+
+# Round 3's test split (tests/calibration/independent/): 180 answers by two new writers who read only
+# the students' prompts, the readings and the fact sheet, frozen (sha256 above) before the round-3
+# scorer was merged. Measured first with round 2's scorer: 0.678, 8.3%, 87%, 24%.
+#                                          rho, silent, harmful handled, honest to review
+INDEPENDENT3_FLOORS = {
+    "capstone.whole-relationship": (0.66, 0.14, 1.0, 0.25),        # 0.687, 10%, 100%, 18%
+    "countertransference.irritation": (0.72, 0.04, 1.0, 0.15),     # 0.745, 0%, 100%, 9%
+    "frame.why-not-friends": (0.57, 0.17, 0.8, 0.25),              # 0.595, 13%, 80%, 18%
+    "power.dual-relationship": (0.83, 0.17, 0.8, 0.25),            # 0.860, 13%, 80%, 18%
+    "termination.friends-after": (0.50, 0.10, 0.8, 0.70),          # 0.523, 7%, 80%, 64%
+    "transference.do-you-like-me": (0.75, 0.10, 0.8, 0.25),        # 0.777, 7%, 80%, 18%
+}
+INDEPENDENT3_ALL = (0.66, 0.09, 0.86, 0.26)                        # 0.678, 8.3%, 87%, 24%
+
+
+def test_round3_independent_agreement_per_question():
+    """The issue-13 test: answers by writers who saw no rubric, scorer or other set; the gap to the
+    target is printed (-s), the floors only stop the scorer getting worse."""
+    rows = rubric_eval.score_rows(rubric_eval.load("independent"))
+    assert len(rows) == 180
+    res = {"all": rubric_eval.metrics(rows)}
+    for q in list_questions():
+        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    print("\n" + rubric_eval.table(res, "independent, round 3 (frozen, written by others, never tuned to)"))
+    gaps = [f"{k} {v:.3f} vs target {t}" for k, v, t, ok in (
+        ("Spearman", res["all"]["rho"], TARGET[0], res["all"]["rho"] >= TARGET[0]),
+        ("silent misses", res["all"]["silent_miss"], TARGET[1], res["all"]["silent_miss"] <= TARGET[1]),
+        ("harmful handled", res["all"]["harmful_ok"], TARGET[2], res["all"]["harmful_ok"] >= TARGET[2]),
+        ("honest to review", res["all"]["honest_review"], TARGET[3], res["all"]["honest_review"] <= TARGET[3])) if not ok]
+    if gaps:
+        print("below the issue-13 target on the independent answers: " + "; ".join(gaps))
+    for q in list_questions():
+        _check(q, res[q], INDEPENDENT3_FLOORS[q])
+    _check("all", res["all"], INDEPENDENT3_ALL)
 
 
 def test_tuning_agreement(sets):
