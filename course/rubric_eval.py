@@ -10,6 +10,7 @@ older tests/calibration/<question>.yml, split 'legacy'):
                number is a multiple of 5), frozen: never tuned to
 * outside/     written by others without the rubrics or the scorer; round 2's frozen test split
                (then named independent/), tuning data from round 3 on
+* outside2/    round 3's second outside-voice tuning set (two further writers)
 * independent/ (when present) round 3's test split, written by others who saw none of the above,
                frozen before the round-3 scorer was merged
 

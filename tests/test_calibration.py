@@ -13,6 +13,9 @@ Expert-scored answers (0-4, each with a reason), one folder per split (course/ru
   folder independent/ then, the test split of round 2: round 1 measured 0.727 on it, round 2 0.712).
   From round 3 on it is tuning data in other writers' voices, as issue 13 item 4 asks; its answers
   stay byte-for-byte as written (sha256 below);
+* tests/calibration/outside2/ - 30 more answers per question by two further outside writers (round 3),
+  tuning data in new voices (students from other countries' training routes, other professions'
+  codes, answers to a slightly different question); kept as written (sha256 below);
 * tests/calibration/independent/ (round 3, when present) - new answers by writers who saw none of
   the above, FROZEN before the round-3 scorer was merged: the test split `course report` quotes
   ("heldout" resolves to it).
@@ -47,6 +50,14 @@ FROZEN_SHA256 = {
         "power.dual-relationship.yml": "ba7bb5180ceb34f95a4a733741558e76f21d6a4eb91ad32f7451df49ef834bf6",
         "termination.friends-after.yml": "68d58b71465705d45aa0d05278b9ee04fd833d0ab8b50400b38b0bda6b94cd1b",
         "transference.do-you-like-me.yml": "44b7fb04e3cc13fc35bcfde2e7f6fb4bcaeaec8361dc2f673398c5f37fe80ea4",
+    },
+    "outside2": {    # round 3's second set of outside-voice tuning answers: kept as written
+        "capstone.whole-relationship.yml": "fbaf9fd4d1aec1bed923d33b28132e9057b620efe42f7d36629873d7d6411027",
+        "countertransference.irritation.yml": "0d82e977c154f36b999feb517b5db0f9d5bbdc2203971fa045814d62aae97e9b",
+        "frame.why-not-friends.yml": "8f31522011c70441ef7b829432ac6c4503943521ddf38897867248b1c8c189ec",
+        "power.dual-relationship.yml": "3ebae22618dd884f822515aeb066903849e86259635ce7a7d782db71a4cdea50",
+        "termination.friends-after.yml": "2504180a2e5d895b64b1f3c352852c5380b2a036999f0520688f7e4127a7d1f7",
+        "transference.do-you-like-me.yml": "044c775400fcbf2f61c03ab8e9893207d271af42cd6fea75684257da2affbf07",
     },
     "outside": {    # frozen 2026-12-02 as independent/, before the round-2 scorer was merged
         "capstone.whole-relationship.yml": "c42024789dc384750f6114a5558c73cbd0cb93572fdb3e254b336b7f658d8104",
