@@ -11,8 +11,11 @@ for everyone else; the sticky bit so no one can remove or replace another's file
 A vote is a file with a random name holding JSON: the session code, the vignette, the scene and a
 letter. No name, no user id, no time beyond what the file system keeps (see
 docs/seminar-leaders.md for what the server's administrator can still see: each file's owner).
-One vote per browser session and scene: a second vote in the same kernel for the same scene
-rewrites the same file (replace, not add).
+One vote per person and scene: a second vote in the same kernel for the same scene rewrites the
+same file (replace, not add); and on a shared server, where each student is a Linux user, the count
+keeps only the newest vote of each user (the owner of the files, which the file system records
+anyway), so a restarted kernel or a second notebook never counts twice. Votes written by the
+folder's owner (the leader's own machine, where everyone shares one account) are counted each.
 
 The leader's projector writes one file with a known name, `question-<code>.json`, saying which
 scene is open for a vote; students' `vote()` reads it (they cannot list the folder, but they can
@@ -106,13 +109,18 @@ def tally(folder: Path | str, session: str, vignette: str, scene: str) -> Counte
     counts: Counter = Counter()
     try:
         entries = list(os.scandir(folder))
+        leader = folder.stat().st_uid
     except OSError:
         return counts
+    newest: dict[int, tuple[float, str, str]] = {}    # a student's uid -> (mtime, name, letter)
     for entry in entries:
         if not entry.name.endswith(SUFFIX):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False) or entry.stat().st_size > MAX_BYTES:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            st = entry.stat(follow_symlinks=False)
+            if st.st_size > MAX_BYTES:
                 continue
             data = json.loads(Path(entry.path).read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError):
@@ -122,8 +130,14 @@ def tally(folder: Path | str, session: str, vignette: str, scene: str) -> Counte
         if (data.get("session"), data.get("vignette"), data.get("scene")) != (session, vignette, scene):
             continue
         letter = data.get("letter")
-        if isinstance(letter, str) and len(letter) == 1 and letter in LETTERS:
+        if not (isinstance(letter, str) and len(letter) == 1 and letter in LETTERS):
+            continue
+        if st.st_uid == leader:
             counts[letter] += 1
+        elif (st.st_mtime, entry.name) >= newest.get(st.st_uid, (float("-inf"), "", ""))[:2]:
+            newest[st.st_uid] = (st.st_mtime, entry.name, letter)
+    for _, _, letter in newest.values():
+        counts[letter] += 1
     return counts
 
 

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import nbformat
@@ -281,6 +282,14 @@ def _class_session(klass: Class) -> None:
                          str(votes)), "the instructor counting the votes").stdout
     assert json.loads(counted) == {"B": 1, "C": 1}, counted
     assert a.name not in ballot_a and b.name not in ballot_a
+    # the same student votes again from a new kernel (a restart, a second notebook): one vote each,
+    # the newest
+    time.sleep(0.05)
+    ok(a.sh("python", "-c", cast, str(votes), "D"), "a student voting again after a restart")
+    counted = ok(inst.sh("python", "-c", "import sys, json; from course import votes; "
+                         "print(json.dumps(votes.tally(sys.argv[1], 'hub-seminar', 'transference/fixture', 'middle')))",
+                         str(votes)), "the instructor counting again").stdout
+    assert json.loads(counted) == {"D": 1, "C": 1}, counted
     fails(a.sh("ls", str(votes)), "a student listing the votes")
     # the drop box hides names (no listing) and protects ballots (sticky: nobody deletes another's)
     fails(b.sh("rm", "-f", str(votes / ballot_a)), "a student deleting another's vote")
