@@ -180,13 +180,14 @@ def load_model(path: Path | str | None = None) -> SecondOpinion:
     path = Path(path or MODEL_FILE)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            found = data.get("format") if isinstance(data, dict) else type(data).__name__
+            raise ValueError(f"format {found!r}, expected {FORMAT}")
         return SecondOpinion(data)
     except FileNotFoundError:
         raise CourseError(f"The second-opinion model {path.name} is missing.",
                           hint="Rebuild it with: python -m course.rubric_second build") from None
-    except (ValueError, KeyError, TypeError, zlib.error, json.JSONDecodeError) as e:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as e:
         raise CourseError(f"The second-opinion model {path.name} is damaged ({e}).",
                           hint="Rebuild it with: python -m course.rubric_second build") from None
 
