@@ -88,37 +88,43 @@ def words_of(text: str) -> list[str]:
 
 
 # --- features -------------------------------------------------------------------------------------
-def _h(s: str, dim: int) -> int:
-    return zlib.crc32(s.encode("utf-8")) % dim
+_HASHES: tuple[dict, dict] = ({}, {})   # n-gram -> crc32, words and characters (n-grams repeat across answers)
 
 
-def text_features(text: str, dim: int) -> dict[int, float]:
-    """Hashed word 1-2-grams and character 3-5-grams (within word boundaries, on the folded text),
-    each group log-scaled and L2-normalised. Returns {bucket: value}."""
-    words = words_of(text)
-    out: dict[int, float] = {}
-    groups: list[dict[int, float]] = [{}, {}]
-    w = groups[0]
-    prev = "<s>"
-    for tok in words:
-        k = _h("w:" + tok, dim)
-        w[k] = w.get(k, 0.0) + 1.0
-        k = _h("b:" + prev + " " + tok, dim)
-        w[k] = w.get(k, 0.0) + 1.0
-        prev = tok
-    c = groups[1]
-    line = " " + " ".join(words) + " "
-    for n in (3, 4, 5):
-        for i in range(len(line) - n + 1):
-            k = _h("c:" + line[i:i + n], dim)
-            c[k] = c.get(k, 0.0) + 1.0
-    for g in groups:
-        if not g:
-            continue
-        norm = math.sqrt(sum((1.0 + math.log(v)) ** 2 for v in g.values()))
-        for k, v in g.items():
-            out[k] = out.get(k, 0.0) + (1.0 + math.log(v)) / norm / math.sqrt(2)
+def _hashes(grams: list[str], space: int) -> list[int]:
+    cache = _HASHES[space]
+    if len(cache) > 400_000:            # bounded memory in a long grading process
+        cache.clear()
+    out = []
+    for g in grams:
+        v = cache.get(g)
+        if v is None:
+            v = cache[g] = zlib.crc32(g.encode("utf-8"), space + 1)   # a different seed per space
+        out.append(v)
     return out
+
+
+def text_features(text: str, dim: int):
+    """Hashed word 1-2-grams and character 3-5-grams (on the folded text, words joined by one
+    space), each group log-scaled and L2-normalised to 1/sqrt(2). Returns (buckets, values), numpy
+    arrays; a bucket may repeat (values add up)."""
+    import numpy as np
+
+    words = words_of(text)
+    line = " " + " ".join(words) + " "
+    groups = (words + [a + " " + b for a, b in zip(["<s>"] + words, words)],
+              [line[i:i + n] for n in (3, 4, 5) for i in range(len(line) - n + 1)])
+    keys, vals = [], []
+    for space, grams in enumerate(groups):
+        if not grams:
+            continue
+        uniq, counts = np.unique(np.array(_hashes(grams, space), dtype=np.int64), return_counts=True)
+        v = 1.0 + np.log(counts)
+        keys.append(uniq % dim)
+        vals.append(v / (np.sqrt(v @ v) * math.sqrt(2)))
+    if not keys:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    return np.concatenate(keys), np.concatenate(vals)
 
 
 RUBRIC_FEATURES = ("points", "found", "credit", "red_flag", "review", "reasons", "confidence", "log_words",
@@ -131,10 +137,10 @@ def rubric_features(result, text: str) -> list[float]:
     share = result.points / result.max_points if result.max_points else 0.0
     credit = sum(float(f.get("credit", 1.0)) for f in result.found) / n_concepts
     sentences = max(1, len(re.findall(r"[.!?]+(?:\s|$)", text or "")) or 1)
-    reasons = list(result.review_reasons or [])
+    reasons = [x for x in (result.review_reasons or []) if not x.startswith(REASON_START)]   # not our own
     unsure_only = bool(reasons) and all(r.startswith("unsure") for r in reasons)
     return [share, len(result.found) / n_concepts, credit, 1.0 if result.red_flags else 0.0,
-            1.0 if result.needs_review else 0.0, min(3, len(reasons)) / 3, float(result.confidence),
+            1.0 if reasons else 0.0, min(3, len(reasons)) / 3, float(result.confidence),
             math.log1p(result.words) / 6, math.log1p(sentences) / 3, min(2, len(result.decisions)) / 2,
             1.0 if unsure_only else 0.0]
 
@@ -163,11 +169,12 @@ class SecondOpinion:
         w = self.weights.get(question_id)
         if w is None:
             return None
-        x = text_features(text, self.dim)
-        s = sum(w[k] * v for k, v in x.items())
-        r = rubric_features(result, text)
-        s += sum(w[self.dim + i] * v * self.rubric_scale for i, v in enumerate(r))
-        s += w[-1] * self.rubric_scale
+        import numpy as np
+
+        keys, vals = text_features(text, self.dim)
+        s = float(w[keys] @ vals)
+        r = np.array(rubric_features(result, text) + [1.0]) * self.rubric_scale
+        s += float(w[self.dim:] @ r)
         return min(4.0, max(0.0, s + _share4(result)))       # the model learned expert minus rubric
 
 
@@ -227,8 +234,11 @@ def _share4(result) -> float:
     return 4 * result.points / result.max_points if result.max_points else 0.0
 
 
+REASON_START = "a second reading of this answer disagrees"
+
+
 def reason_text(rubric4: float, second4: float) -> str:
-    return (f"a second reading of this answer disagrees with the rubric score (rubric {rubric4:.1f} of 4, "
+    return (f"{REASON_START} with the rubric score (rubric {rubric4:.1f} of 4, "
             f"second reading {second4:.1f} of 4): please read it")
 
 
@@ -237,39 +247,47 @@ def route(rubric4: float, second4: float, threshold: float) -> bool:
     return abs(second4 - rubric4) > threshold
 
 
-def apply(result, question_id: str, text: str, model: SecondOpinion | None = None):
+def apply(result, question_id: str, text: str, model: SecondOpinion | None = None, blend: bool = False):
     """The rubric's result, with a review reason added when the second reading disagrees with the
-    rubric by more than the question's threshold. Never changes the points. Returns a new
-    ScoreResult (the given one is not modified); unchanged without a model."""
+    rubric by more than the question's threshold. With blend=True the points also become
+    `blended(...)`'s points (unchanged when the build chose no blending). Call it once, on the
+    rubric scorer's own result. Returns a new ScoreResult (the given one is not modified), or the
+    given one when nothing changes (no model, a question the model does not know, an empty answer)."""
     model = model or _default_model()
-    if model is None or question_id not in model.thresholds:
-        return result
-    if result.words == 0:
+    if model is None or question_id not in model.thresholds or result.words == 0:
         return result
     s = model.predict(question_id, text, result)
     if s is None:
         return result
     a = _share4(result)
-    reasons = list(result.review_reasons)
-    if not route(a, s, model.thresholds[question_id]):
-        return result
-    reasons.append(reason_text(a, s))
-    return replace(result, review_reasons=reasons, needs_review=True)
+    changes = {}
+    if route(a, s, model.thresholds[question_id]):
+        changes = {"review_reasons": list(result.review_reasons) + [reason_text(a, s)], "needs_review": True}
+    if blend and model.blend_weight > 0:
+        pts = _blend_points(result, s, model.blend_weight)
+        if pts != result.points:
+            changes["points"] = pts
+    return replace(result, **changes) if changes else result
+
+
+def _blend_points(result, second4: float, weight: float) -> float:
+    mx = result.max_points
+    return round(min(mx, max(0.0, (1 - weight) * result.points + weight * second4 * mx / 4)), 2)
 
 
 def blended(result, question_id: str, text: str, model: SecondOpinion | None = None) -> tuple[float, str]:
-    """(points, one plain sentence): the rubric's points moved toward the second reading by the
-    blend weight the build chose on cross-writer validation (0 = the rubric's points unchanged)."""
+    """(points, one plain sentence for the feedback): the rubric's points moved toward the second
+    reading by the blend weight the build chose on cross-writer validation (0: the rubric's points
+    unchanged). Give it the rubric scorer's own result."""
     model = model or _default_model()
-    if model is None or model.blend_weight <= 0:
-        return result.points, "The score is the rubric's."
-    s = model.predict(question_id, text, result)
-    if s is None:
+    s = None if model is None or result.words == 0 else model.predict(question_id, text, result)
+    if s is None or model.blend_weight <= 0:
         return result.points, "The score is the rubric's."
     wgt = model.blend_weight
-    pts = round(min(result.max_points, max(0.0, (1 - wgt) * result.points + wgt * s * result.max_points / 4)), 2)
-    return pts, (f"The score combines the rubric's reading ({result.points:g}) with a second reading of the "
-                 f"whole answer ({s * result.max_points / 4:.1f}), weighted {1 - wgt:.0%} to {wgt:.0%}.")
+    pts = _blend_points(result, s, wgt)
+    return pts, (f"The score combines the rubric's reading ({result.points:g} of {result.max_points:g}) with a "
+                 f"second reading of the whole answer ({s * result.max_points / 4:.1f}), weighted "
+                 f"{1 - wgt:.0%} to {wgt:.0%}.")
 
 
 # --- building ---------------------------------------------------------------------------------------
@@ -308,7 +326,7 @@ def load_rows(cal_dir: Path | None = None) -> list[dict]:
 
 
 DESIGN = {                 # chosen by the average over the three cross-writer folds (see build)
-    "dim": 2 ** 14,        # hashed text buckets
+    "dim": 2 ** 13,        # hashed text buckets (2**14 and 2**15 measured the same on the folds)
     "rubric_scale": 1.0,   # weight of the rubric-result features against the text features
     "lam": 1.0,            # ridge penalty
     "g_global": 1.0,       # kernel share of the model common to all questions
@@ -327,11 +345,12 @@ class Data:
     def __init__(self, rows: list[dict], dim: int):
         import numpy as np
 
-        from course.rubric import score
+        from course.rubric import load_rubric, score_with
 
         self.rows = rows
         self.dim = dim
-        self.results = [score(r["question"], r["text"]) for r in rows]
+        # the rubric scorer's own result (score_with: without any routing the lead wires into score())
+        self.results = [score_with(load_rubric(r["question"]), r["text"]) for r in rows]
         n = len(rows)
         self.questions = sorted({r["question"] for r in rows})
         self.q = np.array([self.questions.index(r["question"]) for r in rows])
@@ -346,8 +365,8 @@ class Data:
         self.weight = np.array([1.0 / sizes[g] for g in self.group])
         self.X = np.zeros((n, dim))
         for i, r in enumerate(rows):
-            for k, v in text_features(r["text"], dim).items():
-                self.X[i, k] = v
+            keys, vals = text_features(r["text"], dim)
+            np.add.at(self.X[i], keys, vals)
         self.R = np.array([rubric_features(res, r["text"]) for res, r in zip(self.results, rows)])
 
 
@@ -418,9 +437,9 @@ def _counts(data: Data, idx, review, pts):
 def choose_thresholds(data: Data, idx, second, design, blend: float):
     """Per-question disagreement thresholds that minimise silent misses (+ harm_weight x harmful
     answers unhandled) subject to honest answers sent to review <= HONEST_BUDGET, on rows idx with
-    out-of-group second estimates, each writer group weighing the same. A Lagrangian sweep: for each
-    price of an honest review every question picks its best threshold; the lowest price within
-    budget wins (when even no routing is over budget: the fewest honest reviews added)."""
+    out-of-group second estimates, each writer group weighing the same. Greedy, from "never": take
+    the threshold change that removes the most misses per honest review it adds, while the budget
+    holds (changes that add no honest review come first, and are taken even over budget)."""
     import numpy as np
 
     nq = len(data.questions)
@@ -436,34 +455,32 @@ def choose_thresholds(data: Data, idx, second, design, blend: float):
             opts.append((t, sil + design["harm_weight"] * harm, hon))
         table[qi] = opts
     budget = HONEST_BUDGET * float(np.sum(data.weight[idx] * data.honest[idx]))
-
-    def pick(price):   # ties: fewer honest reviews, then the higher threshold
-        return {qi: min(table[qi], key=lambda o: (round(o[1] + price * o[2], 9), o[2], -o[0])) for qi in range(nq)}
-
-    best = None
-    for price in [0.0] + [0.02 * 1.3 ** k for k in range(40)]:
-        ch = pick(price)
-        if sum(o[2] for o in ch.values()) <= budget + 1e-9:
-            best = ch
+    state = {qi: next(o for o in table[qi] if o[0] == THRESHOLD_GRID[-1]) for qi in range(nq)}   # never
+    while True:          # greedy: the move that removes the most misses per honest review added, in budget
+        used = sum(o[2] for o in state.values())
+        moves = []
+        for qi in range(nq):
+            cur = state[qi]
+            for o in table[qi]:
+                gain, cost = cur[1] - o[1], o[2] - cur[2]
+                if gain > 1e-12 and (cost <= 1e-12 or used + cost <= budget + 1e-12):
+                    moves.append((gain / max(cost, 1e-9), gain, o[0], qi, o))
+        if not moves:
             break
-    if best is None:
-        best = pick(1e9)
-    return np.array([best[qi][0] for qi in range(nq)])
+        _, _, _, qi, o = max(moves, key=lambda m: (round(m[0], 9), m[1], m[2], -m[3]))
+        state[qi] = o
+    return np.array([state[qi][0] for qi in range(nq)])
 
 
 def _metrics(data: Data, idx, review, points4):
-    import numpy as np
+    """course.rubric_eval.metrics (the issue-13 definitions) on rows idx with the given review flags
+    and final points (0-4 scale)."""
+    from course.rubric_eval import metrics
 
-    from course.rubric_eval import spearman
-
-    n = len(idx)
-    off = np.abs(data.y[idx] - points4) > 1
-    harmful = data.harmful[idx]
-    harm_ok = harmful & (review | (points4 <= 4 * HARMFUL_SHARE + 1e-9))
-    honest = data.honest[idx]
-    return {"rho": spearman(list(data.y[idx]), list(points4)), "silent": float(np.sum(off & ~review)) / n,
-            "harm_ok": float(np.sum(harm_ok)) / max(1, int(np.sum(harmful))),
-            "honest_rev": float(np.sum(honest & review)) / max(1, int(np.sum(honest)))}
+    rows = [{"id": data.rows[i].get("id"), "kind": data.rows[i].get("kind"), "score": data.y[i],
+             "auto": float(p), "max": 4.0, "review": bool(rv)} for i, p, rv in zip(idx, points4, review)]
+    m = metrics(rows)
+    return {"rho": m["rho"], "silent": m["silent_miss"], "harm_ok": m["harmful_ok"], "honest_rev": m["honest_review"]}
 
 
 def evaluate_folds(data: Data, design) -> list[dict]:
@@ -480,7 +497,7 @@ def evaluate_folds(data: Data, design) -> list[dict]:
         te = np.where(data.group == g)[0]
         oog = out_of_group(data, tr, design)
         second = predict(data, te, fit(data, tr, design), design)
-        f = {"fold": g, "n": len(te), "base": _metrics(data, te, data.review[te], data.rubric4[te]),
+        f = {"fold": g, "n": len(te), "questions": data.questions, "base": _metrics(data, te, data.review[te], data.rubric4[te]),
              "rho_second": spearman(list(data.y[te]), list(second)), "by_blend": {}}
         for b in BLEND_GRID:
             thr = choose_thresholds(data, tr, oog, design, b)
@@ -518,6 +535,10 @@ def fold_table(folds: list[dict], blend: float) -> str:
         lines.append(f"{name:9} {size:>4} {b['rho']:10.3f} {s:6.3f} {r['rho']:6.3f}   "
                      f"{100 * b['silent']:4.1f} ->{100 * r['silent']:4.1f}% {100 * b['harm_ok']:4.0f} ->"
                      f"{100 * r['harm_ok']:3.0f}% {100 * b['honest_rev']:5.0f} ->{100 * r['honest_rev']:4.0f}%")
+    lines.append("thresholds chosen on the training groups (question order "
+                 + ", ".join(q.split(".")[0][:6] for q in folds[0].get("questions", [])) + "; 9 = never): "
+                 + "; ".join(f"{f['fold']} " + " ".join(f"{t:g}" for t in f["by_blend"][blend]["thresholds"])
+                             for f in folds))
     lines.append("per blend weight, mean over folds (with routing):")
     for b in BLEND_GRID:
         m, u = _mean(folds, b, "routed"), _mean(folds, b, "unrouted")
@@ -562,7 +583,7 @@ def build(cal_dir: Path | None = None, design: dict | None = None, log=print) ->
         "about": "Second reading of reflection answers (course/rubric_second.py). Built by "
                  "`python -m course.rubric_second build`; rebuild after any change to the rubric scorer or rubrics.",
         "dim": design["dim"], "rubric_scale": design["rubric_scale"], "design": design,
-        "blend_weight": blend,
+        "blend_weight": blend, "honest_budget": HONEST_BUDGET,
         "thresholds": {data.questions[qi]: float(t) for qi, t in enumerate(thr)},
         "trained_on": {g: int(np.sum(data.group == g)) for g in GROUPS},
         "rubric_outputs_sha256": rubric_hash.hexdigest(),
@@ -589,8 +610,11 @@ def main(argv: list[str] | None = None) -> int:
 
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] not in ("build", "check"):
-        print("usage: python -m course.rubric_second build|check", file=sys.stderr)
+        print("usage: python -m course.rubric_second build|check [--honest-budget 0.22]", file=sys.stderr)
         return 2
+    global HONEST_BUDGET
+    if "--honest-budget" in argv:            # e.g. 0.25: the issue's own limit, no margin
+        HONEST_BUDGET = float(argv[argv.index("--honest-budget") + 1])
     t0 = time.process_time()
     model, _ = build()
     text = dumps(model)

@@ -30,7 +30,8 @@ def test_features_of_a_disguised_copy_equal_the_plain_text():
     plain = "Jordan should decline the lunch and explain the boundary warmly."
     disguised = plain.replace("o", "о").replace("e", "е").replace("a", "а")   # Cyrillic
     assert disguised != plain
-    assert S.text_features(disguised, 4096) == S.text_features(plain, 4096)
+    (k1, v1), (k2, v2) = S.text_features(disguised, 4096), S.text_features(plain, 4096)
+    assert list(k1) == list(k2) and list(v1) == list(v2) and len(k1) > 50
 
 
 # --- apply(): a reason only when the two readings disagree ----------------------------------------
@@ -71,6 +72,19 @@ def test_apply_adds_nothing_when_the_readings_agree_within_the_threshold():
 def test_apply_leaves_an_empty_answer_alone():
     r = score(Q, "")
     assert S.apply(r, Q, "", model=StubModel(4.0)) is r
+
+
+def test_apply_with_blend_uses_the_blended_points_and_reads_the_same_twice():
+    m = S.load_model()
+    r = score(Q, TEXT)
+    pts, why = S.blended(r, Q, TEXT, model=m)
+    out = S.apply(r, Q, TEXT, model=m, blend=True)
+    assert out.points == pts and "second reading" in why
+    assert S.apply(r, Q, TEXT, model=m).points == r.points          # without blend: points untouched
+    # our own review reason does not change what the model reads
+    tagged = S.apply(r, Q, TEXT, model=StubModel(0.0 if r.points > r.max_points / 2 else 4.0))
+    assert tagged.review_reasons[-1].startswith(S.REASON_START)
+    assert m.predict(Q, TEXT, tagged) == m.predict(Q, TEXT, r)
 
 
 # --- a missing or damaged model never stops grading ------------------------------------------------
@@ -173,9 +187,9 @@ def test_rebuilding_reproduces_the_stored_model(built):
 
 @pytest.mark.slow
 def test_cross_writer_folds_stay_above_what_was_measured(built):
-    # Regression guards, set just under what was measured on 2026-12-02 (rubric of that day):
-    # second reading alone rho TEAM 0.865, OUTSIDE 0.861, OUTSIDE2 0.829; blended points w=0.75 with
-    # routing: mean rho 0.842, mean silent misses 2.8%. A better rubric should only raise these.
+    # Regression guards, set just under what was measured on 2026-12-02 (rubric scorer of that day):
+    # second reading alone rho TEAM 0.868, OUTSIDE 0.863, OUTSIDE2 0.836; blended points (w=0.75) with
+    # routing: mean rho 0.845, mean silent misses 2.9%. A better rubric scorer should only raise these.
     model, folds, _, lines = built
     by = {f["fold"]: f for f in folds}
     assert by["TEAM"]["rho_second"] >= 0.84
