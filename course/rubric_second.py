@@ -247,14 +247,49 @@ def route(rubric4: float, second4: float, threshold: float) -> bool:
     return abs(second4 - rubric4) > threshold
 
 
-def apply(result, question_id: str, text: str, model: SecondOpinion | None = None, blend: bool = False):
+def rubric_digest(path: Path | str) -> str:
+    """sha256 of a rubric file's bytes (the model is valid only for the rubrics it was built with)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+_DIGESTS: dict = {}
+_STALE_SAID: set = set()
+
+
+def _rubric_matches(model: SecondOpinion, question_id: str, rubric) -> bool:
+    """False when the given rubric is not the one the model was built with (an instructor edited
+    it, or another course's rubric): the second reading is then skipped, and that is said once."""
+    if rubric is None:
+        return True
+    want = model.data.get("rubric_sha256", {}).get(question_id)
+    path = Path(rubric.path)
+    try:
+        key = (str(path), path.stat().st_mtime_ns)
+        if key not in _DIGESTS:
+            _DIGESTS[key] = rubric_digest(path)
+        ok = _DIGESTS[key] == want
+    except OSError:
+        ok = False
+    if not ok and question_id not in _STALE_SAID:
+        _STALE_SAID.add(question_id)
+        warnings.warn(f"The rubric of {question_id} differs from the one the second reading was built with, so "
+                      f"answers to it are scored by the rubric alone. Rebuild with: python -m course.rubric_second build",
+                      RuntimeWarning, stacklevel=3)
+    return ok
+
+
+def apply(result, question_id: str, text: str, model: SecondOpinion | None = None, blend: bool = False,
+          rubric=None):
     """The rubric's result, with a review reason added when the second reading disagrees with the
     rubric by more than the question's threshold. With blend=True the points also become
     `blended(...)`'s points (unchanged when the build chose no blending). Call it once, on the
-    rubric scorer's own result. Returns a new ScoreResult (the given one is not modified), or the
-    given one when nothing changes (no model, a question the model does not know, an empty answer)."""
+    rubric scorer's own result; pass the Rubric used (`rubric=`) so an edited rubric is noticed.
+    Returns a new ScoreResult (the given one is not modified), or the given one when nothing
+    changes (no model, a question or rubric the model does not know, an empty answer)."""
     model = model or _default_model()
     if model is None or question_id not in model.thresholds or result.words == 0:
+        return result
+    if not _rubric_matches(model, question_id, rubric):
         return result
     s = model.predict(question_id, text, result)
     if s is None:
@@ -564,6 +599,8 @@ def build(cal_dir: Path | None = None, design: dict | None = None, log=print) ->
     folds)."""
     import numpy as np
 
+    from course.rubric import load_rubric
+
     design = dict(DESIGN, **(design or {}))
     rows = load_rows(cal_dir)
     data = Data(rows, design["dim"])
@@ -587,6 +624,7 @@ def build(cal_dir: Path | None = None, design: dict | None = None, log=print) ->
         "thresholds": {data.questions[qi]: float(t) for qi, t in enumerate(thr)},
         "trained_on": {g: int(np.sum(data.group == g)) for g in GROUPS},
         "rubric_outputs_sha256": rubric_hash.hexdigest(),
+        "rubric_sha256": {q: rubric_digest(load_rubric(q).path) for q in data.questions},
         "folds": [{"fold": f["fold"], "n": f["n"], "rubric": _round(f["base"]), "rho_second": round(f["rho_second"], 4),
                    "with_routing": _round(f["by_blend"][blend]["routed"])} for f in folds],
         "scales": {q: p[1] for q, p in packed.items()},

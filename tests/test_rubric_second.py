@@ -203,3 +203,23 @@ def test_cross_writer_folds_stay_above_what_was_measured(built):
     if blend > 0:
         assert sum(r["rho"] for r in routed) / 3 >= sum(f["base"]["rho"] for f in folds) / 3 + 0.01
     assert any(line.startswith("held-out") for line in lines)        # the fold table was printed
+
+
+def test_an_edited_rubric_turns_the_second_reading_off_and_says_so_once(tmp_path, monkeypatch):
+    from course.rubric import load_rubric, load_rubric_file
+
+    monkeypatch.setattr(S, "_STALE_SAID", set())
+    real = load_rubric(Q)
+    m = S.load_model()
+    r = score(Q, TEXT)
+    disagree = StubModel(0.0 if r.points > r.max_points / 2 else 4.0)
+    disagree.data = m.data
+    assert S.apply(r, Q, TEXT, model=disagree, rubric=real).needs_review     # the shipped rubric: read
+    edited = tmp_path / f"{Q}.yml"
+    edited.write_text(real.path.read_text(encoding="utf-8") + "\n# an instructor's note\n", encoding="utf-8")
+    other = load_rubric_file(edited)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert S.apply(r, Q, TEXT, model=disagree, rubric=other) is r
+        assert S.apply(r, Q, TEXT, model=disagree, rubric=other) is r
+    assert len([w for w in caught if "differs from the one the second reading was built with" in str(w.message)]) == 1
