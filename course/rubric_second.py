@@ -593,13 +593,12 @@ def _pack(w) -> tuple[str, float]:
     return base64.b64encode(zlib.compress(q.tobytes(), 9)).decode("ascii"), scale
 
 
-def build(cal_dir: Path | None = None, design: dict | None = None, log=print) -> tuple[dict, list[dict]]:
+def build(cal_dir: Path | None = None, design: dict | None = None, log=print,
+          keep: dict | None = None) -> tuple[dict, list[dict]]:
     """Fit the shipped model on all three writer groups; choose the blend weight by the mean over
     the cross-writer folds and the thresholds on out-of-group predictions. Returns (model data,
-    folds)."""
+    folds); `keep`, when given, receives the scored calibration data and the design (for tests)."""
     import numpy as np
-
-    from course.rubric import load_rubric
 
     design = dict(DESIGN, **(design or {}))
     rows = load_rows(cal_dir)
@@ -610,7 +609,23 @@ def build(cal_dir: Path | None = None, design: dict | None = None, log=print) ->
     idx = np.arange(len(rows))
     oog = out_of_group(data, idx, design)
     thr = choose_thresholds(data, idx, oog, design, blend)
-    weights = fit(data, idx, design)
+    model = model_data(data, fit(data, idx, design), thr, blend, design)
+    model["honest_budget"] = HONEST_BUDGET
+    model["folds"] = [{"fold": f["fold"], "n": f["n"], "rubric": _round(f["base"]), "rho_second": round(f["rho_second"], 4),
+                       "with_routing": _round(f["by_blend"][blend]["routed"])} for f in folds]
+    log("thresholds (disagreement, 0-4 scale): " + ", ".join(f"{q} {t:g}" for q, t in model["thresholds"].items()))
+    log(f"blend weight: {blend:g}")
+    if keep is not None:
+        keep.update(data=data, design=design)
+    return model, folds
+
+
+def model_data(data: Data, weights: dict, thr, blend: float, design: dict) -> dict:
+    """The stored form of a model (what SecondOpinion loads)."""
+    import numpy as np
+
+    from course.rubric import load_rubric
+
     packed = {data.questions[qi]: _pack(w) for qi, w in weights.items()}
     rubric_hash = hashlib.sha256()
     for res in data.results:
@@ -620,19 +635,15 @@ def build(cal_dir: Path | None = None, design: dict | None = None, log=print) ->
         "about": "Second reading of reflection answers (course/rubric_second.py). Built by "
                  "`python -m course.rubric_second build`; rebuild after any change to the rubric scorer or rubrics.",
         "dim": design["dim"], "rubric_scale": design["rubric_scale"], "design": design,
-        "blend_weight": blend, "honest_budget": HONEST_BUDGET,
+        "blend_weight": blend,
         "thresholds": {data.questions[qi]: float(t) for qi, t in enumerate(thr)},
         "trained_on": {g: int(np.sum(data.group == g)) for g in GROUPS},
         "rubric_outputs_sha256": rubric_hash.hexdigest(),
         "rubric_sha256": {q: rubric_digest(load_rubric(q).path) for q in data.questions},
-        "folds": [{"fold": f["fold"], "n": f["n"], "rubric": _round(f["base"]), "rho_second": round(f["rho_second"], 4),
-                   "with_routing": _round(f["by_blend"][blend]["routed"])} for f in folds],
         "scales": {q: p[1] for q, p in packed.items()},
         "weights": {q: p[0] for q, p in packed.items()},
     }
-    log("thresholds (disagreement, 0-4 scale): " + ", ".join(f"{q} {t:g}" for q, t in model["thresholds"].items()))
-    log(f"blend weight: {blend:g}")
-    return model, folds
+    return model
 
 
 def _round(m: dict) -> dict:

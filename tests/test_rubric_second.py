@@ -165,13 +165,14 @@ def built():
         mp.setattr(Path, "read_text", lambda self, *a, **k: (opened.append(str(self)),
                                                             Path.read_bytes(self).decode(k.get("encoding") or "utf-8"))[1])
         lines: list[str] = []
-        model, folds = S.build(log=lines.append)
-    return model, folds, opened, lines
+        keep: dict = {}
+        model, folds = S.build(log=lines.append, keep=keep)
+    return model, folds, opened, lines, keep
 
 
 @pytest.mark.slow
 def test_the_build_never_opens_the_independent_split(built):
-    _, _, opened, _ = built
+    _, _, opened, _, _ = built
     cal = [p for p in opened if "calibration" in p]
     assert any("outside2" in p for p in cal) and any("tuning" in p for p in cal)   # the spy saw the reads
     assert not [p for p in opened if "independent" in Path(p).parts]
@@ -179,7 +180,7 @@ def test_the_build_never_opens_the_independent_split(built):
 
 @pytest.mark.slow
 def test_rebuilding_reproduces_the_stored_model(built):
-    model, _, _, _ = built
+    model, _, _, _, _ = built
     assert S.dumps(model) == S.MODEL_FILE.read_text(encoding="utf-8"), (
         "course/content/second_opinion.json is out of date (the rubric scorer or the calibration answers "
         "changed): run  python -m course.rubric_second build")
@@ -190,7 +191,7 @@ def test_cross_writer_folds_stay_above_what_was_measured(built):
     # Regression guards, set just under what was measured on 2026-12-02 (rubric scorer of that day):
     # second reading alone rho TEAM 0.868, OUTSIDE 0.863, OUTSIDE2 0.836; blended points (w=0.75) with
     # routing: mean rho 0.845, mean silent misses 2.9%. A better rubric scorer should only raise these.
-    model, folds, _, lines = built
+    model, folds, _, lines, _ = built
     by = {f["fold"]: f for f in folds}
     assert by["TEAM"]["rho_second"] >= 0.84
     assert by["OUTSIDE"]["rho_second"] >= 0.83
@@ -223,3 +224,32 @@ def test_an_edited_rubric_turns_the_second_reading_off_and_says_so_once(tmp_path
         assert S.apply(r, Q, TEXT, model=disagree, rubric=other) is r
         assert S.apply(r, Q, TEXT, model=disagree, rubric=other) is r
     assert len([w for w in caught if "differs from the one the second reading was built with" in str(w.message)]) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("held_out", ["OUTSIDE", "OUTSIDE2"])
+def test_the_runtime_path_reproduces_the_fold_measurement(built, held_out):
+    """A model stored and loaded like the shipped one, trained without `held_out`, applied through
+    apply(..., blend=True) and measured by course.rubric_eval.metrics, gives the fold's numbers."""
+    import numpy as np
+
+    from course import rubric_eval
+
+    model, folds, _, _, keep = built
+    data, design = keep["data"], keep["design"]
+    blend = model["blend_weight"]
+    fold = next(f for f in folds if f["fold"] == held_out)["by_blend"][blend]
+    tr, te = np.where(data.group != held_out)[0], np.where(data.group == held_out)[0]
+    stored = S.model_data(data, S.fit(data, tr, design), np.array(fold["thresholds"]), blend, design)
+    m = S.SecondOpinion(json.loads(S.dumps(stored)))
+    rows = []
+    for i in te:
+        row, res = data.rows[i], data.results[i]
+        out = S.apply(res, row["question"], row["text"], model=m, blend=True)
+        rows.append({**row, "auto": out.points, "max": out.max_points, "review": out.needs_review})
+    got = rubric_eval.metrics(rows)
+    want = fold["routed"]
+    assert abs(got["rho"] - want["rho"]) < 0.005
+    assert abs(got["silent_miss"] - want["silent"]) <= 1.5 / len(te)
+    assert got["harmful_ok"] == pytest.approx(want["harm_ok"])
+    assert abs(got["honest_review"] - want["honest_rev"]) <= 1.5 / max(1, int(np.sum(data.honest[te])))
