@@ -2,10 +2,11 @@
 
 The rubric scorer (course.rubric) reads an answer through the rubric's concepts and patterns. This
 module gives a second estimate of the expert's score (0-4) that does not use that concept
-matching: a ridge regression per question (closed form, numpy) on hashed word 1-2-grams and
-character 3-5-grams of the answer (case, Unicode NFKC and look-alike letters from other alphabets
-folded), plus a few numbers from the rubric's own result (points, concepts found, red flags,
-review reasons, length). It was fitted on expert-scored calibration answers from three groups of
+matching: ridge regressions per question (closed form, numpy; a part shared by all questions and a
+part per question) on hashed word 1-2-grams and character 3-5-grams of the answer (case, Unicode
+NFKC and look-alike letters from other alphabets folded). Two heads, averaged: one reads the text
+alone, the other learns a correction of the rubric's score from the text and a few numbers of the
+rubric's own result (points, concepts found, red flags, review reasons, length). It was fitted on expert-scored calibration answers from three groups of
 writers (the team, and two outside groups); the frozen test split ``independent/`` is never read.
 
     from course.rubric import score
@@ -147,7 +148,9 @@ def rubric_features(result, text: str) -> list[float]:
 
 # --- the stored model -------------------------------------------------------------------------------
 class SecondOpinion:
-    """A loaded model: per question, weights over [text buckets, rubric features, intercept]."""
+    """A loaded model: per question, the weights of two heads: "resid" over [text buckets, rubric
+    features, intercept] (the rubric's score plus a correction) and "text" over [text buckets,
+    intercept] (the text alone); the second estimate mixes them (text_share)."""
 
     def __init__(self, data: dict):
         import numpy as np
@@ -155,15 +158,19 @@ class SecondOpinion:
         self.data = data
         self.dim = int(data["dim"])
         self.rubric_scale = float(data["rubric_scale"])
+        self.text_share = float(data["text_share"])
         self.thresholds = {q: float(t) for q, t in data["thresholds"].items()}
         self.blend_weight = float(data["blend_weight"])
         self.weights = {}
-        for q, b64 in data["weights"].items():
-            raw = zlib.decompress(base64.b64decode(b64))
-            scale = float(data["scales"][q])
-            self.weights[q] = np.frombuffer(raw, dtype="<i2").astype(np.float64) * scale
-            if self.weights[q].shape[0] != self.dim + len(RUBRIC_FEATURES) + 1:
-                raise ValueError(f"weights for {q} have the wrong length")
+        sizes = {"resid": self.dim + len(RUBRIC_FEATURES) + 1, "text": self.dim + 1}
+        for q, heads in data["weights"].items():
+            self.weights[q] = {}
+            for head, size in sizes.items():
+                raw = zlib.decompress(base64.b64decode(heads[head]))
+                w = np.frombuffer(raw, dtype="<i2").astype(np.float64) * float(data["scales"][q][head])
+                if w.shape[0] != size:
+                    raise ValueError(f"the {head} weights for {q} have the wrong length")
+                self.weights[q][head] = w
 
     def predict(self, question_id: str, text: str, result) -> float | None:
         w = self.weights.get(question_id)
@@ -172,10 +179,10 @@ class SecondOpinion:
         import numpy as np
 
         keys, vals = text_features(text, self.dim)
-        s = float(w[keys] @ vals)
         r = np.array(rubric_features(result, text) + [1.0]) * self.rubric_scale
-        s += float(w[self.dim:] @ r)
-        return min(4.0, max(0.0, s + _share4(result)))       # the model learned expert minus rubric
+        resid = float(w["resid"][keys] @ vals) + float(w["resid"][self.dim:] @ r)
+        alone = float(w["text"][keys] @ vals) + float(w["text"][-1])
+        return float(combine(_share4(result), resid, alone, self.text_share))
 
 
 _MODEL: dict = {}
@@ -366,6 +373,8 @@ DESIGN = {                 # chosen by the average over the three cross-writer f
     "lam": 1.0,            # ridge penalty
     "g_global": 1.0,       # kernel share of the model common to all questions
     "g_question": 1.0,     # kernel share of the per-question model
+    "text_lam": 0.5,       # ridge penalty of the text-only head
+    "text_share": 0.5,     # the second estimate averages the corrected rubric score and the text-only reading
     "harm_weight": 3.0,    # in threshold choice, a harmful answer unhandled counts as this many silent misses
 }
 # (a second head that learned "recommends a harmful course of action" was tried and never chosen by
@@ -405,35 +414,53 @@ class Data:
         self.R = np.array([rubric_features(res, r["text"]) for res, r in zip(self.results, rows)])
 
 
-def _phi(data: Data, idx, design):
+def _phi(data: Data, idx, design, head: str = "resid"):
+    """Features of rows idx: "resid" [text buckets, rubric features, intercept] (scaled by
+    rubric_scale), "text" [text buckets, intercept]."""
     import numpy as np
 
+    if head == "text":
+        return np.hstack([data.X[idx], np.ones((len(idx), 1))])
     s = float(design["rubric_scale"])
     return np.hstack([data.X[idx], data.R[idx] * s, np.full((len(idx), 1), s)])
 
 
 def fit(data: Data, idx, design) -> dict:
     """Dual-form ridge over the rows idx with a kernel shared across questions (g_global) plus a
-    per-question part (g_question), learning the expert's score minus the rubric's (0-4 scale).
-    Returns {question index: primal weights}."""
+    per-question part (g_question). Two heads: "resid" learns the expert's score minus the rubric's
+    from the text and the rubric's result; "text" learns the expert's score from the text alone.
+    Returns {head: {question index: primal weights}}."""
     import numpy as np
 
-    P = _phi(data, idx, design)
     qs = data.q[idx]
-    same = (qs[:, None] == qs[None, :]).astype(float)
-    K = (P @ P.T) * (design["g_global"] + design["g_question"] * same)
-    alpha = np.linalg.solve(K + design["lam"] * np.eye(len(idx)), data.y[idx] - data.rubric4[idx])
-    return {qi: P.T @ (alpha * (design["g_global"] + design["g_question"] * (qs == qi)))
-            for qi in range(len(data.questions))}
+    mix = design["g_global"] + design["g_question"] * (qs[:, None] == qs[None, :])
+    out = {}
+    for head, target, lam in (("resid", data.y[idx] - data.rubric4[idx], design["lam"]),
+                              ("text", data.y[idx], design["text_lam"])):
+        P = _phi(data, idx, design, head)
+        alpha = np.linalg.solve((P @ P.T) * mix + lam * np.eye(len(idx)), target)
+        out[head] = {qi: P.T @ (alpha * (design["g_global"] + design["g_question"] * (qs == qi)))
+                     for qi in range(len(data.questions))}
+    return out
+
+
+def combine(rubric4, resid, text, text_share: float):
+    """The second estimate (0-4): the rubric's score plus the learned correction, averaged with the
+    text-only reading (text_share of it)."""
+    import numpy as np
+
+    return np.clip((1 - text_share) * (rubric4 + resid) + text_share * text, 0.0, 4.0)
 
 
 def predict(data: Data, idx, weights, design):
     """The second estimates (0-4) for rows idx."""
     import numpy as np
 
-    P = _phi(data, idx, design)
-    out = np.array([P[j] @ weights[data.q[i]] for j, i in enumerate(idx)])
-    return np.clip(out + data.rubric4[idx], 0.0, 4.0)
+    heads = {}
+    for head in ("resid", "text"):
+        P = _phi(data, idx, design, head)
+        heads[head] = np.array([P[j] @ weights[head][data.q[i]] for j, i in enumerate(idx)])
+    return combine(data.rubric4[idx], heads["resid"], heads["text"], design["text_share"])
 
 
 def out_of_group(data: Data, idx, design):
@@ -626,7 +653,7 @@ def model_data(data: Data, weights: dict, thr, blend: float, design: dict) -> di
 
     from course.rubric import load_rubric
 
-    packed = {data.questions[qi]: _pack(w) for qi, w in weights.items()}
+    packed = {data.questions[qi]: {h: _pack(weights[h][qi]) for h in weights} for qi in range(len(data.questions))}
     rubric_hash = hashlib.sha256()
     for res in data.results:
         rubric_hash.update(f"{res.points:.2f}|{int(res.needs_review)};".encode())
@@ -634,14 +661,15 @@ def model_data(data: Data, weights: dict, thr, blend: float, design: dict) -> di
         "format": FORMAT,
         "about": "Second reading of reflection answers (course/rubric_second.py). Built by "
                  "`python -m course.rubric_second build`; rebuild after any change to the rubric scorer or rubrics.",
-        "dim": design["dim"], "rubric_scale": design["rubric_scale"], "design": design,
+        "dim": design["dim"], "rubric_scale": design["rubric_scale"], "text_share": design["text_share"],
+        "design": design,
         "blend_weight": blend,
         "thresholds": {data.questions[qi]: float(t) for qi, t in enumerate(thr)},
         "trained_on": {g: int(np.sum(data.group == g)) for g in GROUPS},
         "rubric_outputs_sha256": rubric_hash.hexdigest(),
         "rubric_sha256": {q: rubric_digest(load_rubric(q).path) for q in data.questions},
-        "scales": {q: p[1] for q, p in packed.items()},
-        "weights": {q: p[0] for q, p in packed.items()},
+        "scales": {q: {h: p[1] for h, p in heads.items()} for q, heads in packed.items()},
+        "weights": {q: {h: p[0] for h, p in heads.items()} for q, heads in packed.items()},
     }
     return model
 

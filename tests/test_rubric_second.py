@@ -98,7 +98,7 @@ def test_load_model_missing_or_damaged_is_a_plain_course_error(tmp_path):
             S.load_model(bad)
     good = json.loads(S.MODEL_FILE.read_text(encoding="utf-8"))
     q = next(iter(good["weights"]))
-    good["weights"][q] = good["weights"][q][: len(good["weights"][q]) // 2]      # truncated weights
+    good["weights"][q]["text"] = good["weights"][q]["text"][: len(good["weights"][q]["text"]) // 2]   # truncated
     bad.write_text(json.dumps(good), encoding="utf-8")
     with pytest.raises(CourseError, match="is damaged"):
         S.load_model(bad)
@@ -189,13 +189,13 @@ def test_rebuilding_reproduces_the_stored_model(built):
 @pytest.mark.slow
 def test_cross_writer_folds_stay_above_what_was_measured(built):
     # Regression guards, set just under what was measured on 2026-12-02 (rubric scorer of that day):
-    # second reading alone rho TEAM 0.868, OUTSIDE 0.863, OUTSIDE2 0.836; blended points (w=0.75) with
-    # routing: mean rho 0.845, mean silent misses 2.9%. A better rubric scorer should only raise these.
+    # second reading alone rho TEAM 0.849, OUTSIDE 0.887, OUTSIDE2 0.886; blended points (w=0.5) with
+    # routing: mean rho 0.847, mean silent misses 2.8%. A better rubric scorer should only raise these.
     model, folds, _, lines, _ = built
     by = {f["fold"]: f for f in folds}
-    assert by["TEAM"]["rho_second"] >= 0.84
-    assert by["OUTSIDE"]["rho_second"] >= 0.83
-    assert by["OUTSIDE2"]["rho_second"] >= 0.80
+    assert by["TEAM"]["rho_second"] >= 0.83
+    assert by["OUTSIDE"]["rho_second"] >= 0.86
+    assert by["OUTSIDE2"]["rho_second"] >= 0.86
     blend = model["blend_weight"]
     routed = [f["by_blend"][blend]["routed"] for f in folds]
     assert sum(r["rho"] for r in routed) / 3 >= 0.82
