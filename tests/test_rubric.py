@@ -351,8 +351,10 @@ def test_bulleted_strong_answer_scores_and_raises_no_flag():
                "- Explain that I can't meet her for lunch, and why: our time belongs to her, and I keep my own needs "
                "out of it.\n- Point out that friends look after each other, which would change what she gets here.\n"
                "- Explore what the request says about her loneliness and how she can meet people outside counseling.")
-    res = score(Q, bullets)
-    assert res.red_flags == [] and res.points >= 3.5
+    raw = rubric.score_with(load_rubric(Q), bullets)        # the rubric's own reading of the list
+    assert raw.red_flags == [] and raw.points >= 3.5
+    res = score(Q, bullets)                                 # with the second reading blended in
+    assert res.red_flags == [] and res.points >= 3 and not res.needs_review
 
 
 def test_spelling_tolerance_does_not_merge_different_words():

@@ -11,7 +11,7 @@ import pytest
 
 from course import rubric_second as S
 from course.errors import CourseError
-from course.rubric import score
+from course.rubric import load_rubric, score, score_with
 
 Q = "frame.why-not-friends"
 
@@ -107,7 +107,7 @@ def test_load_model_missing_or_damaged_is_a_plain_course_error(tmp_path):
 def test_grading_goes_on_without_the_model_and_says_so_once(tmp_path, monkeypatch):
     monkeypatch.setattr(S, "MODEL_FILE", tmp_path / "second_opinion.json")
     monkeypatch.setattr(S, "_MODEL", {})
-    r = score(Q, TEXT)
+    r = score_with(load_rubric(Q), TEXT)      # the rubric alone (score() would already consult the model)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert S.apply(r, Q, TEXT) is r
