@@ -17,6 +17,7 @@ The kernel it names is the one `make kernel` installs (KERNEL_NAME, DISPLAY_NAME
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import nbformat
 
@@ -68,13 +69,10 @@ def add_kernel_check(nb):
 
 
 def main(argv: list[str]) -> int:
-    for path in argv:
-        nb = nbformat.read(path, as_version=4)
-        add_kernel_check(nb)
-        nbformat.validate(nb)
-        nbformat.write(nb, path)
-        print(f"added the kernel check to {path}")
-    return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from selfcontained import rewrite
+
+    return rewrite(argv, add_kernel_check, "added the kernel check to")
 
 
 if __name__ == "__main__":
