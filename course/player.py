@@ -124,12 +124,13 @@ def shuffled_order(seed: str, scene_id: str, n: int) -> list[int]:
     return order
 
 
-def map_html(vignette: Vignette, path: list[str] | None = None, width: str = "100%", font: float | None = None) -> str:
+def map_html(vignette: Vignette, path: list[str] | None = None, width: str = "100%", font: float | None = None,
+             min_font: float = 0) -> str:
     """The vignette's branch map as an HTML figure (a PNG with the map in words), with `path`
-    (scene ids, in order) drawn in."""
+    (scene ids, in order) drawn in; `font` and `min_font` as in vignette_map."""
     from course.figures.vignette_map import FONT, vignette_map
 
-    fig = vignette_map(vignette, path=path, font=font or FONT)
+    fig = vignette_map(vignette, path=path, font=font or FONT, min_font=min_font)
     out = fig._repr_html_() or ""
     return out.replace("max-width:100%", f"max-width:100%;width:{width}")
 

@@ -12,6 +12,8 @@ notebook, and a clicker's keys once the view has the focus (click anywhere on it
     R                               reveal the next card
     V                               count the votes again (when students vote from their screens)
     M                               show or hide the map (at an ending)
+    Z                               the map at full size (labels larger, the page scrolls) or fitted
+                                    to the screen's height (the default: the whole map at once)
 
 The keys are caught by a small script the view adds to the page, only while the focus is inside
 the view, so they never move JupyterLab's cell selection; every key is also a button on screen.
@@ -44,7 +46,10 @@ KEYS = {
     "PageDown": "next", "ArrowRight": "next", "ArrowDown": "next", " ": "next",
     "PageUp": "back", "ArrowLeft": "back", "ArrowUp": "back", "Backspace": "back",
     "Enter": "follow", "r": "reveal", "R": "reveal", "v": "count", "V": "count", "m": "map", "M": "map",
+    "z": "zoom", "Z": "zoom",
 }
+# The map on the projector: every label at least PROJECTOR_FONT points (20.8 px in the picture).
+MAP_STYLE = {"font": PROJECTOR_FONT, "min_font": PROJECTOR_FONT}
 
 _CSS = """<style>
 .vignette-projector { width: 100%; max-width: none; font-size: clamp(18px, 1.45vw, 44px); line-height: 1.4;
@@ -76,6 +81,10 @@ _CSS = """<style>
 .vignette-projector .pv-counts .widget-inline-hbox { width: auto; }
 .vignette-projector .pv-counts input { width: 3.2em; }
 .vignette-projector .vignette-map img { width: 100%; max-width: 100%; }
+/* Fitted (the default): the whole map within the screen's height below JupyterLab's bars, scaled
+   up to the view's width where it is short, letterboxed where it is tall. Z: full size. */
+.vignette-projector .pv-map img { max-height: calc(100vh - 150px); object-fit: contain; object-position: center top; }
+.vignette-projector .pv-map.pv-map-full img { max-height: none; }
 </style>"""
 
 # Catches a clicker's keys while the focus is inside a projector view (window, capture phase:
@@ -158,6 +167,7 @@ class ProjectorView(widgets.VBox):
         self.walk = Walk(vignette)
         self.stage = 0
         self.map_shown = False
+        self.map_full = False   # the map fitted to the screen's height; True: at full size (Z)
         self._typed_counts: dict[str, dict[str, int]] = {}   # scene -> letter -> typed count
         self._server_counts: dict[str, Counter] = {}          # scene -> letter -> votes counted
         self._marked: dict[str, int] = {}                     # scene -> author index the leader marked
@@ -190,7 +200,7 @@ class ProjectorView(widgets.VBox):
             b = widgets.Button(description=label, tooltip=tip, button_style=style,
                                layout=widgets.Layout(width="auto"))
             b.add_class(f"pv-{action}")
-            b.on_click(lambda _b: getattr(self, action if action != "map" else "toggle_map")())
+            b.on_click(lambda _b: self._do(action))
             return b
 
         self.back_button = button("◀ Back", "back", "Back a step (PageUp, Left)")
@@ -199,12 +209,13 @@ class ProjectorView(widgets.VBox):
         self.follow_button = button("Follow the room's choice", "follow", "Move the class on (Enter)")
         self.count_button = button("Count votes", "count", "Count the votes from students' screens (V)")
         self.map_button = button("Show the map", "map", "The branch map with the class's path (M)")
+        self.zoom_button = button("Map at full size", "zoom", "The map at full size, or fitted to the screen (Z)")
         self.controls = widgets.HBox([self.back_button, self.next_button, self.reveal_button, self.follow_button,
-                                      self.count_button, self.map_button])
+                                      self.count_button, self.map_button, self.zoom_button])
         self.controls.add_class("pv-controls")
         self.help = widgets.HTML('<div class="pv-muted">Keys (click the view first): PageDown / Right = next, '
                                  "PageUp / Left = back, Enter = follow the room's choice, R = reveal, "
-                                 "V = count votes, M = map.</div>")
+                                 "V = count votes, M = map, Z = map at full size or fitted.</div>")
 
         self._record("discussion.start", mode="projector")
         self._enter_scene()
@@ -381,20 +392,32 @@ class ProjectorView(widgets.VBox):
         self._render()
         self._focus()
 
-    def toggle_map(self) -> None:
-        if not self.walk.is_ending:
-            self.message = "The map comes at the debrief: it is shown once the class reaches an ending."
+    def _toggle(self, flag: str, allowed: bool, refusal: str) -> None:
+        """Flip the attribute `flag` and redraw, or, when not `allowed`, say why not."""
+        if not allowed:
+            self.message = refusal
             self._render()
             return
-        self.map_shown = not self.map_shown
+        setattr(self, flag, not getattr(self, flag))
         self._render()
         self._focus()
+
+    def toggle_map(self) -> None:
+        self._toggle("map_shown", self.walk.is_ending,
+                     "The map comes at the debrief: it is shown once the class reaches an ending.")
+
+    def zoom(self) -> None:
+        """The map at full size (the page scrolls) or fitted to the screen's height."""
+        self._toggle("map_full", self.map_shown, "Z zooms the map: show the map first (M, at an ending).")
+
+    def _do(self, action: str) -> None:
+        getattr(self, action if action != "map" else "toggle_map")()
 
     def key(self, name: str) -> None:
         """Do what the key `name` does (the key script presses the matching button)."""
         action = KEYS.get(name)
         if action is not None:
-            getattr(self, action if action != "map" else "toggle_map")()
+            self._do(action)
 
     def _focus(self) -> None:
         self.next_button.focus()
@@ -513,16 +536,20 @@ class ProjectorView(widgets.VBox):
             self.ending_view.value = self._ending_html()
             self.map_button.description = "Hide the map" if self.map_shown else "Show the map"
             body = [self.scene_view, self.ending_view]
-            if self.map_shown:
-                self.map_view.value = map_html(self.vignette, w.path, font=PROJECTOR_FONT)
-                body.append(self.map_view)
+            if self.map_shown:   # the debrief: the map alone under the title, to fit the screen
+                self.map_view.value = map_html(self.vignette, w.path, **MAP_STYLE)
+                (self.map_view.add_class if self.map_full else self.map_view.remove_class)("pv-map-full")
+                self.zoom_button.description = "Map fitted to the screen" if self.map_full else "Map at full size"
+                body = [self.map_view]
             for b in (self.reveal_button, self.follow_button, self.count_button):
                 b.layout.display = "none"
             self.map_button.layout.display = None
+            self.zoom_button.layout.display = None if self.map_shown else "none"
             self.next_button.disabled = self.map_shown
             self.children = [self.header, *body, self.status, self.controls, self.help]
             return
         self.map_button.layout.display = "none"
+        self.zoom_button.layout.display = "none"
         self.reveal_button.layout.display = None
         self.follow_button.layout.display = None
         self.count_button.layout.display = None if self.folder is not None else "none"

@@ -13,13 +13,13 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
 import yaml
 
 from course import paths
 from course.codes import load_codes, load_concepts
 from course.scenes import Walk, load_vignette, validate_files
+from tests.module_kit import WORD, cells_of as _cells, code_text as _code, markdown_text as _markdown
 
 REPO = Path(__file__).resolve().parents[1]
 READING = REPO / "notebooks" / "06_capstone.ipynb"
@@ -30,19 +30,6 @@ EPISODES = ["capstone/the-first-hour", "capstone/a-tin-of-maamoul", "capstone/th
 ITEMS = REPO / "grading" / "rubrics" / "items" / "m6_capstone.yml"
 ROSTER_TAKEN = {"Cody", "Darnell", "Evelyn", "Harold", "Hal", "Jonah", "Marcus", "Tomás", "Sam", "Tyler",
                 "Robin", "Esperanza", "Casey", "Daniel", "Jordan", "Priya"}
-WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-
-
-def _cells(path: Path, kind: str | None = None) -> list:
-    return [c for c in nbformat.read(path, as_version=4).cells if kind is None or c.cell_type == kind]
-
-
-def _markdown(path: Path) -> str:
-    return "\n\n".join(c.source for c in _cells(path, "markdown"))
-
-
-def _code(path: Path) -> str:
-    return "\n\n".join(c.source for c in _cells(path, "code"))
 
 
 # ------------------------------------------------------------------------------ the case

@@ -19,6 +19,7 @@ import yaml
 
 from course import paths
 from course.codes import cite, load_codes, load_concepts
+from tests.module_kit import code_text as _code, markdown_text as _markdown, section_words, sources_of as _cells
 
 MODULE = "countertransference"
 REPO = Path(__file__).resolve().parents[1]
@@ -29,22 +30,9 @@ QUESTIONS = paths.QUESTIONS_DIR / f"{MODULE}.yml"
 ALIGNMENT = REPO / "course" / "content" / "alignment" / f"{MODULE}.yml"
 ASSIGNMENT = REPO / "grading" / "source" / "m3_countertransference" / "m3_countertransference.ipynb"
 ITEMS = REPO / "grading" / "rubrics" / "items" / "m3_countertransference.yml"
-WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 QUALITIES = {"helpful", "mixed", "harmful"}
 ROSTER_TAKEN = {"Cody", "Darnell", "Evelyn", "Harold", "Hal", "Jonah", "Marcus", "Tomás", "Sam", "Tyler",
                 "Robin", "Esperanza", "Casey", "Daniel", "Jordan", "Priya"}
-
-
-def _cells(path: Path, kind: str | None = None) -> list[str]:
-    return [c.source for c in nbformat.read(path, as_version=4).cells if kind is None or c.cell_type == kind]
-
-
-def _markdown(path: Path) -> str:
-    return "\n\n".join(_cells(path, "markdown"))
-
-
-def _code(path: Path) -> str:
-    return "\n\n".join(_cells(path, "code"))
 
 
 def _vignettes() -> dict[str, dict]:
@@ -75,11 +63,7 @@ def test_objectives_are_measurable_and_mapped_without_unverified_item_numbers():
 
 
 def test_prose_is_between_3000_and_4500_words():
-    count, on = 0, False
-    for src in _cells(READING, "markdown"):
-        on = True if src.startswith("## 1.") else on
-        on = False if src.startswith("## Key terms") else on
-        count += len(WORD.findall(src)) if on else 0
+    count = section_words(READING)
     assert 3000 <= count <= 4500, f"the reading's prose has {count} words"
 
 

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from course import paths
 from course.codes import cite, load_codes, load_concepts
+from tests.module_kit import markdown_text as _markdown, section_words as _prose_words, sources_of as _cells
 
 REPO = Path(__file__).resolve().parents[1]
 READING = REPO / "notebooks" / "02_transference.ipynb"
@@ -24,17 +25,7 @@ GUIDE = REPO / "notebooks" / "facilitator" / "02_transference_guide.ipynb"
 VIGNETTES = ("are-you-tired-of-me", "more-than-i-should", "handled-not-helped")
 MY_VIGNETTES = ("more-than-i-should", "handled-not-helped")
 QUESTIONS = paths.QUESTIONS_DIR / "transference.yml"
-WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
-
-
-def _cells(path: Path, kind: str | None = None) -> list[str]:
-    nb = nbformat.read(path, as_version=4)
-    return [c.source for c in nb.cells if kind is None or c.cell_type == kind]
-
-
-def _markdown(path: Path) -> str:
-    return "\n\n".join(_cells(path, "markdown"))
 
 
 # ------------------------------------------------------------------------------ the reading
@@ -54,18 +45,6 @@ def test_objectives_table_has_three_to_five_rows_each_mapped_to_cacrep():
     # unverified item numbers must not be invented: any item number given must be a verified 3.A.1-6
     for item in re.findall(r"\b3\.[A-H]\.\d+\b", section):
         assert re.fullmatch(r"3\.A\.[1-6]", item), f"unverified CACREP item number {item}"
-
-
-def _prose_words(path: Path) -> int:
-    count, on = 0, False
-    for src in _cells(path, "markdown"):
-        if src.startswith("## 1."):
-            on = True
-        if src.startswith("## Key terms"):
-            on = False
-        if on:
-            count += len(WORD.findall(src))
-    return count
 
 
 def test_prose_is_between_2000_and_3500_words():

@@ -14,7 +14,7 @@ import pytest
 
 from course import play, votes
 from course.figures.vignette_map import PATH_COLOUR, vignette_map
-from course.projector import KEYS, ProjectorView
+from course.projector import KEYS, MAP_STYLE, ProjectorView
 from course.scenes import load_vignette
 
 TIRED = "transference/are-you-tired-of-me"
@@ -59,7 +59,7 @@ def test_projector_mode_uses_the_rooms_letters_and_staged_reveal_puts_the_rooms_
     assert p.walk.path == ["opening"] and p.stage == n
     p.key("ArrowLeft")
     assert p.stage == n - 1
-    assert set(KEYS.values()) == {"next", "back", "follow", "reveal", "count", "map"}
+    assert set(KEYS.values()) == {"next", "back", "follow", "reveal", "count", "map", "zoom"}
 
 
 def test_follow_without_a_vote_asks_which_way_and_marking_the_rooms_choice_answers(rec):
@@ -95,6 +95,46 @@ def test_the_map_before_an_ending_is_refused_with_a_reason(rec):
     p = play(TIRED, mode="projector", session=SESSION)
     p.key("m")
     assert not p.map_shown and "debrief" in p.status.value
+    p.key("z")
+    assert not p.map_full and "show the map first" in p.status.value
+
+
+def test_the_map_is_shown_alone_fitted_to_the_screen_and_z_switches_to_full_size(rec):
+    p = play(TIRED, mode="projector", session=SESSION)
+    while not p.walk.is_ending:
+        p.follow(helpful(TIRED, p.walk.current))
+    assert p.zoom_button.layout.display == "none"   # no zoom without a map
+    p.key("m")
+    assert p.children[1] is p.map_view and p.ending_view not in p.children   # the map alone, under the title
+    assert p.zoom_button.layout.display is None and not p.map_full
+    assert "pv-map-full" not in p.map_view._dom_classes
+    p.key("Z")
+    assert p.map_full and "pv-map-full" in p.map_view._dom_classes
+    assert p.zoom_button.description == "Map fitted to the screen"
+    p.key("z")
+    assert not p.map_full and "pv-map-full" not in p.map_view._dom_classes
+    p.key("PageUp")   # back: the ending again, no zoom button
+    assert not p.map_shown and p.ending_view in p.children and p.zoom_button.layout.display == "none"
+
+
+def test_every_label_of_every_projector_map_is_at_least_the_projector_size():
+    """Step numbers, route conditions and the legend are smaller than the scene labels on a
+    laptop; on the projector none is below PROJECTOR_FONT (about 21 px in the picture)."""
+    from course import paths
+
+    refs = sorted(f"{p.parent.name}/{p.stem}" for p in paths.VIGNETTES_DIR.glob("*/*.yml"))
+    assert len(refs) >= 10
+    for ref in refs:
+        v = load_vignette(ref)
+        path = [v.starts[0]]   # a way through (first choices), so the step numbers are drawn too
+        while not v.scenes[path[-1]].is_ending and len(path) < 12:
+            path.append(next(c.next for c in v.scenes[path[-1]].choices if c.next in v.scenes))
+        fig = vignette_map(v, path=path, **MAP_STYLE)
+        ax = fig.axes[0]
+        sizes = [t.get_fontsize() for t in ax.texts if t.get_text().strip()]
+        assert any(t.get_text() == "1" for t in ax.texts), ref
+        sizes += [t.get_fontsize() for t in ax.get_legend().get_texts()]
+        assert min(sizes) >= MAP_STYLE["min_font"], (ref, min(sizes))
 
 
 def test_the_map_draws_a_path_and_its_labels_are_readable_at_1280_and_on_a_projector():

@@ -186,10 +186,12 @@ def layout(v: Vignette) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def vignette_map(ref, ax=None, path: list[str] | None = None, font: float = FONT) -> Figure:
+def vignette_map(ref, ax=None, path: list[str] | None = None, font: float = FONT,
+                 min_font: float = 0) -> Figure:
     """Draw the scenes and choices of a vignette (and `path`, the scene ids of a way through it,
     if given); returns the matplotlib Figure. `font`: the labels' size in points (the projector
-    view uses PROJECTOR_FONT)."""
+    view uses PROJECTOR_FONT); the step numbers, conditions and legend are a little smaller, but
+    never below `min_font` (the projector's: every label readable across the room)."""
     v = ref if isinstance(ref, Vignette) else load_vignette(ref)
     pos = layout(v)
     names = scene_names(v)
@@ -262,14 +264,14 @@ def vignette_map(ref, ax=None, path: list[str] | None = None, font: float = FONT
             mx, my = ax.transData.inverted().transform(mid)
             if (src, target) in on_path and k == 0:   # the step number, once per step
                 steps = [n + 1 for n, pair in enumerate(zip(path, path[1:])) if pair == (src, target)]
-                ax.text(mx, my, ",".join(str(n) for n in steps), fontsize=font - 1, ha="center", va="center",
+                ax.text(mx, my, ",".join(str(n) for n in steps), fontsize=max(font - 1, min_font), ha="center", va="center",
                         color="white", zorder=2.5, fontweight="bold",
                         bbox=dict(boxstyle="circle,pad=0.25", facecolor=PATH_COLOUR, edgecolor=PATH_COLOUR))
             elif c.when is not None:   # offered only on some paths
                 ax.text(mx, my, "*", fontsize=font, ha="center", va="center", color=colour, zorder=2,
                         fontweight="bold")
             if c.routes:   # a conditional route says its condition on the arrow
-                ax.text(mx, my - 0.22, f"if {when.text}" if when else "otherwise", fontsize=font - 3, ha="center",
+                ax.text(mx, my - 0.22, f"if {when.text}" if when else "otherwise", fontsize=max(font - 3, min_font), ha="center",
                         va="top", color="#374151", zorder=2, style="italic")
 
     handles = [Line2D([], [], color=col, linestyle=ls, linewidth=2, label=lab) for col, ls, lab in EDGE_STYLE.values()]
@@ -279,7 +281,7 @@ def vignette_map(ref, ax=None, path: list[str] | None = None, font: float = FONT
         handles.append(Line2D([], [], color=PATH_COLOUR, alpha=0.5, linewidth=8, label="the path taken (numbered steps)"))
     if v.is_conditional:
         handles.append(Line2D([], [], color="none", label="* offered only on some paths; 'if ...' = route set by earlier choices"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=font - 1,
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=2, fontsize=max(font - 1, min_font),
               frameon=False)
     ax.set_title(f"{v.title} · {len(v.scenes)} scenes, each arrow a choice", fontsize=font + 2)
     fig.tight_layout()

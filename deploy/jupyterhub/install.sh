@@ -8,7 +8,8 @@
 #   - Node and npm from Debian (apt) if `node`/`npm` are missing; configurable-http-proxy from npm
 #   - the course's Python environment at $TR_HUB_VENV (default /opt/therapeutic-relationship/venv),
 #     made with a SYSTEM Python (a venv made from a Python under /root cannot be run by other users),
-#     with the course, JupyterHub and jupyterhub-idle-culler, from constraints.txt where pinned
+#     with the course, JupyterHub and jupyterhub-idle-culler, every package at the version pinned in
+#     deploy/jupyterhub/hub-constraints.txt (`make lock` makes it, held to constraints.txt's versions)
 #   - the course's configs into that environment: nbgrader's global config (the exchange), the
 #     student view (formgrader/create-assignment off) and the staff view (on), the start command
 #     of every user's server (bin/tr-singleuser), the student notebooks and the grading folder
@@ -64,14 +65,16 @@ fi
 # A copy of the checkout, so that the build never writes into it and works from a read-only clone.
 BUILD="$(mktemp -d)"; trap 'rm -rf "$BUILD"' EXIT
 tar -C "$REPO" --exclude=.git --exclude=.venv --exclude=build --exclude='*.egg-info' --exclude=tests \
-    --exclude=__pycache__ -cf - pyproject.toml constraints.txt README.md LICENSE course | tar -C "$BUILD" -xf -
+    --exclude=__pycache__ -cf - pyproject.toml deploy/jupyterhub/hub-constraints.txt README.md LICENSE course \
+  | tar -C "$BUILD" -xf -
+HUB_LOCK="$BUILD/deploy/jupyterhub/hub-constraints.txt"
 # Skip pip when the course code and its pins are the ones installed last time (a re-run takes seconds).
 STAMP="$(cd "$BUILD" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$VENV/.tr-hub-installed" 2>/dev/null)" = "$STAMP" ]; then
   say "the course in $VENV is up to date"
 else
   say "installing the course, JupyterHub and the idle culler into $VENV"
-  "$VENV/bin/python" -m pip install --quiet -c "$REPO/constraints.txt" "$BUILD[hub]"
+  "$VENV/bin/python" -m pip install --quiet -c "$HUB_LOCK" "$BUILD[hub]"
   "$VENV/bin/python" -m pip install --quiet --no-deps --force-reinstall "$BUILD"   # same version, new code
   chmod -R a+rX "$VENV"
   echo "$STAMP" > "$VENV/.tr-hub-installed"

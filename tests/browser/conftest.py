@@ -259,7 +259,7 @@ def open_notebook(lab):
 
 
 # "done" once every non-empty code cell of the notebook in front shows an execution count ("[3]:"),
-# or, for a folded cell, an output.
+# or, for a folded cell, an output (or a later cell has run: the kernel check shows nothing).
 # Run All marks every cell queued ("[*]:") at once and, when a cell raises, stops and clears the
 # queue: numbered cells, then un-run ones, and none queued means it stopped ("stopped: <output>").
 # Empty cells are never run and are not waited for.
@@ -272,8 +272,12 @@ _RUN_STATE = r"""() => {
   const cells = [...panel.querySelectorAll('.jp-CodeCell')]
     .filter(c => folded(c) || (c.querySelector('.jp-InputArea-editor')?.textContent || '').trim());
   const prompts = cells.map(c => c.querySelector('.jp-InputPrompt')?.textContent || '');
-  const ran = cells.filter((c, i) => folded(c) ? !!c.querySelector('.jp-OutputArea-output')
+  const shown = cells.map((c, i) => folded(c) ? !!c.querySelector('.jp-OutputArea-output')
                                                : /\[\d+\]/.test(prompts[i]));
+  // Run All runs the cells in order: a cell above one that ran has run too (the kernel check, a
+  // folded first cell, shows nothing when the course is there: tools/notebook_src/kernel_check.py)
+  const last = shown.lastIndexOf(true);
+  const ran = cells.filter((c, i) => i <= last);
   if (ran.length === cells.length) return 'done';
   if (prompts.some(p => p.includes('*')) || !ran.length) return null;
   // a folded cell shows no "[*]" while queued: still waiting, unless a cell has shown an error

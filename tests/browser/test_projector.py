@@ -6,8 +6,9 @@ import json
 
 import nbformat
 
-from course.figures.vignette_map import PROJECTOR_FONT, vignette_map
+from course.figures.vignette_map import vignette_map
 from course.player import LETTERS, order_seed, shuffled_order
+from course.projector import MAP_STYLE
 from course.scenes import load_vignette
 
 TIRED = "transference/are-you-tired-of-me"
@@ -32,6 +33,64 @@ def active_cell(page) -> int:
                          ".findIndex(c => c.classList.contains('jp-mod-active'))")
 
 
+def smallest_label_px(v, path: list[str]) -> float:
+    """The smallest label of the map the projector draws for `path`, in pixels of its picture."""
+    fig = vignette_map(v, path=path, **MAP_STYLE)
+    return min(t.get_fontsize() for t in fig.axes[0].texts if t.get_text().strip()) * fig.dpi / 72
+
+
+def map_geometry(img) -> dict:
+    """The <img>'s box, its picture's size, the scale the picture is drawn at (object-fit: contain
+    keeps its proportions) and the height of the notebook's visible area."""
+    img.evaluate("e => e.decode()")   # loaded: its natural size is known
+    g = img.evaluate("""e => { const r = e.getBoundingClientRect();
+      const area = e.closest('.jp-WindowedPanel-outer') || e.closest('.jp-Notebook');
+      return {w: r.width, h: r.height, nw: e.naturalWidth, nh: e.naturalHeight,
+              area: area.getBoundingClientRect().height}; }""")
+    return {**g, "scale": min(g["w"] / g["nw"], g["h"] / g["nh"])}
+
+
+def test_a_map_taller_than_the_screen_is_fitted_and_z_shows_it_at_a_readable_full_size(
+        lab, _browser, open_notebook, run_all, artifacts):
+    """The tallest map (a vignette with many rows): fitted, the whole of it is in the notebook's
+    visible height at 1920x1080; Z shows it at full size, every label at least 20 px."""
+    from playwright.sync_api import expect
+
+    ref = "termination/the-coffee-invitation"
+    _notebook(lab.root / "projector_tall.ipynb",
+              f"from course import play\np = play({ref!r}, mode='projector', session='tall')\n"
+              "while not p.walk.is_ending:\n    p.follow(0)\np.toggle_map()\np")
+    page = _browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_notebook(page, "projector_tall.ipynb")
+        run_all(page)
+        view = page.locator(".vignette-projector").first
+        img = view.locator(".pv-map img")
+        expect(img).to_be_visible()
+        v = load_vignette(ref)
+        path = ["opening"]
+        while not v.scenes[path[-1]].is_ending:
+            path.append(v.scenes[path[-1]].choices[0].next)
+        smallest = smallest_label_px(v, path)
+        fitted = map_geometry(img)
+        print(f"tall map fitted: {fitted['nw']}x{fitted['nh']} px picture at {fitted['scale']:.2f}, "
+              f"{fitted['h']:.0f} px tall in a {fitted['area']:.0f} px area: smallest label "
+              f"{smallest * fitted['scale']:.1f} px")
+        assert fitted["nh"] > fitted["area"], "this map is taller than the screen at its own size"
+        assert fitted["h"] <= fitted["area"]
+        page.screenshot(path=str(artifacts / "projector_tall_map_fitted.png"))
+        view.locator(".pv-zoom").click()
+        expect(view.locator(".pv-map.pv-map-full img")).to_be_visible()
+        full = map_geometry(img)
+        print(f"tall map at full size: {full['w']:.0f}x{full['h']:.0f} px: smallest label "
+              f"{smallest * full['scale']:.1f} px")
+        assert full["h"] > full["area"] and smallest * full["scale"] >= 20
+        expect(view.locator(".pv-zoom")).to_have_text("Map fitted to the screen")
+    finally:
+        page.context.close()
+
+
 def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_notebook, run_all, artifacts, tmp_path):
     from playwright.sync_api import expect
 
@@ -43,7 +102,7 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
               f"from course import play\nplay({TIRED!r}, mode='projector', session={SESSION!r})",
               "md:Notes after the projector")
     student_nb = json.loads((lab.root / "vote.ipynb").read_text())
-    code = "".join(next(c for c in student_nb["cells"] if c["cell_type"] == "code")["source"])
+    code = next(s for s in ("".join(c["source"]) for c in student_nb["cells"]) if "vote()" in s)
     _notebook(lab.root / "vote_student.ipynb", env, code.replace("vote()", f"vote(session={SESSION!r})"))
 
     leader = _browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
@@ -127,15 +186,25 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
         leader.keyboard.press("PageDown")        # after the last card: follow the room's choice
         expect(view.locator(".pv-ending")).to_contain_text("The class's path")
         leader.keyboard.press("PageDown")    # the debrief: the map with the class's path
-        expect(view.locator(".pv-map img")).to_be_visible()
-        img_width = view.locator(".pv-map img").evaluate("e => e.getBoundingClientRect().width")
-        natural = view.locator(".pv-map img").evaluate("e => e.naturalWidth")
-        fig = vignette_map(v, font=PROJECTOR_FONT)
-        smallest = min(t.get_fontsize() for t in fig.axes[0].texts if t.get_text().strip()) * fig.dpi / 72
-        shown = smallest * img_width / natural
-        print(f"map shown {img_width:.0f} px wide ({natural} px picture): smallest label {shown:.1f} px")
+        img = view.locator(".pv-map img")
+        expect(img).to_be_visible()
+        path = ["opening", second, v.scenes[second].choices[order[to_end]].next]
+        smallest = smallest_label_px(v, path)
+        g = map_geometry(img)
+        scale = g["scale"]
+        shown = smallest * scale
+        print(f"map fitted: {g['nw']}x{g['nh']} px picture shown at {scale:.2f}, {g['h']:.0f} px tall in a "
+              f"{g['area']:.0f} px notebook area: smallest label {shown:.1f} px")
         assert shown >= 20
+        assert g["h"] <= g["area"], "the whole map fits the notebook's visible height"
         leader.screenshot(path=str(artifacts / "projector_map.png"))
+        leader.keyboard.press("z")            # full size: as wide as the view, the page scrolls
+        expect(view.locator(".pv-map.pv-map-full img")).to_be_visible()
+        full = map_geometry(img)
+        print(f"map at full size: {full['w']:.0f}x{full['h']:.0f} px")
+        assert abs(full["h"] - full["w"] * full["nh"] / full["nw"]) <= 2 and full["scale"] >= scale
+        leader.keyboard.press("z")
+        expect(view.locator(".pv-map.pv-map-full")).to_have_count(0)
         assert active_cell(leader) == before
     finally:
         leader.context.close()

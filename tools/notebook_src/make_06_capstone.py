@@ -394,11 +394,13 @@ nb = nbformat.v4.new_notebook(cells=cells)
 # have their code folded away: tools/notebook_src/selfcontained.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from selfcontained import self_contain  # noqa: E402
+from kernel_check import add_kernel_check, is_check  # noqa: E402
 
 self_contain(nb)
+add_kernel_check(nb)  # first cell: plain guidance when the kernel lacks the course
 nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 nb.metadata["language_info"] = {"name": "python"}
-for i, c in enumerate(nb.cells):
+for i, c in enumerate(c for c in nb.cells if not is_check(c)):
     c.id = f"capstone-{i:02d}"
 nbformat.validate(nb)
 nbformat.write(nb, str(REPO / "notebooks" / "06_capstone.ipynb"))

@@ -122,14 +122,19 @@ def self_contain(nb, *, drop_setup: bool = True):
     return nb
 
 
-def main(argv: list[str]) -> int:
-    for path in argv:
+def rewrite(paths: list[str], change, said: str = "rewrote") -> int:
+    """Apply `change(nb)` to each notebook file in place (validated before it is written)."""
+    for path in paths:
         nb = nbformat.read(path, as_version=4)
-        self_contain(nb)
+        change(nb)
         nbformat.validate(nb)
         nbformat.write(nb, path)
-        print(f"rewrote {path}")
+        print(f"{said} {path}")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return rewrite(argv, self_contain)
 
 
 if __name__ == "__main__":
