@@ -193,6 +193,7 @@ class _Slot:
     phrases: tuple = ()                # several-word alternatives
     firsts: frozenset = frozenset()    # every atom that can start this slot (quick rejection)
     scoped: bool = False               # negated only by a negator inside an earlier slot's match
+    tight: frozenset = frozenset()     # phrases whose words must be adjacent ("why not" is not "why is not")
 
     def __post_init__(self):
         self.singles = frozenset(a[0] for a in self.alts if len(a) == 1)
@@ -290,6 +291,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             mode, raw = raw[0], raw[1:].strip()
         raw = _expand(raw, terms)
         alts = []
+        tight = []
         negating = False
         for alt in raw.split("|"):
             words = alt.strip().lower().replace("-", " ").split()   # hyphens split words, as in answers
@@ -300,10 +302,12 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
                     raise ValueError(f"'{w}' is not a plain word (letters/digits, optional * at the end)")
             negating = negating or _negating(words)
             alts.append(tuple(vocab.atom(w) for w in words))
+            if len(words) > 1 and _negating(words):
+                tight.append(alts[-1])
         scoped = after_negator and mode == "+"
         if scoped:
             mode = "?"     # "declin* + request": the words after a refusing slot may be in its scope
-        slots.append(_Slot(mode, alts, scoped=scoped))
+        slots.append(_Slot(mode, alts, scoped=scoped, tight=frozenset(tight)))
         after_negator = after_negator or (negating and mode != "!")
     return _Pattern(source, slots)
 
@@ -538,6 +542,7 @@ class _Doc:
                 firsts = occ.get(alt[0])
                 if not firsts:
                     continue
+                gap = 1 if alt in slot.tight else 2     # otherwise at most one word between
                 for i in firsts:
                     if copied[i] or (mode == "+" and negd[i]) or (mode == "!" and not 0 < negd[i] <= NEAR) \
                             or (mode == "N" and not negd[i]):
@@ -548,7 +553,7 @@ class _Doc:
                         k = None
                         if nxt:
                             for k2 in nxt:
-                                if j < k2 <= j + 2 and sent[k2] == sent[i]:
+                                if j < k2 <= j + gap and sent[k2] == sent[i]:
                                     k = k2
                                     break
                         if k is None:
@@ -931,6 +936,12 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
     for a0, a1 in hits[0]:
         if a0 == a1 and norm[a0] in ("have", "has", "had", "got") and a0 + 1 < len(norm) and norm[a0 + 1] == "to":
             continue               # "he have to say no to Saturday": have to is a modal, not having lunch
+        if (a0 == a1 and norm[a0] in ("have", "has", "had", "having") and a0 + 1 < len(norm)
+                and _participle(norm[a0 + 1])):
+            continue               # "what would a lunch have given you": an auxiliary, not having lunch
+        if (a0 == a1 and 0 < a0 < len(norm) - 1 and norm[a0 - 1] in ("a", "an", "any", "such")
+                and norm[a0 + 1] == "of" and sent[a0 - 1] == sent[a0]):
+            continue               # "a promise of a friendship later would count as ...": a noun, not the advice
         s = sent[a0]
         lo, hi, ok = a0, a1, True
         used = [a0]
@@ -977,6 +988,12 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
 
 
 _LINKS = frozenset(LINK_WORDS)
+_PARTICIPLES = frozenset("been given done made gone had got gotten taken seen said felt told known thought "
+                         "become brought kept left meant heard found shown written spoken grown".split())
+
+
+def _participle(w: str) -> bool:
+    return w in _PARTICIPLES or (len(w) > 4 and w.endswith("ed"))
 ELIDED = REFERS_BACK | {"both", "them", "one", "so", "yes", "too", "anyway", "then"}
 
 
