@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from course import paths
+from course import rubric_model as _rubric_model
 from course.errors import CourseError
 from course.rubric_text import (FUNCTION_WORDS, LINK_WORDS, NEAR, NEG_PAIRS, NEGATORS, Analysis, analyse, deletes1,
                                 normalise, stem, within_one_edit)
@@ -100,6 +101,8 @@ class ScoreResult:
     decisions: list = field(default_factory=list)  # ids of the decisions the answer recommends
     confidence: float = 1.0                        # 0..1; below checks.confidence the score is not final
     signals: list = field(default_factory=list)    # what lowered the confidence (for graders)
+    rubric_points: float | None = None             # the rubric checklist's points alone (before the blend)
+    estimate: float | None = None                  # the learned overall estimate, in points (None: not used)
 
     def to_dict(self) -> dict:
         return {
@@ -117,6 +120,8 @@ class ScoreResult:
             "decisions": self.decisions,
             "confidence": self.confidence,
             "signals": self.signals,
+            "rubric_points": self.rubric_points,
+            "estimate": self.estimate,
         }
 
 
@@ -193,6 +198,7 @@ class _Slot:
     phrases: tuple = ()                # several-word alternatives
     firsts: frozenset = frozenset()    # every atom that can start this slot (quick rejection)
     scoped: bool = False               # negated only by a negator inside an earlier slot's match
+    tight: frozenset = frozenset()     # phrases whose words must be adjacent ("why not" is not "why is not")
 
     def __post_init__(self):
         self.singles = frozenset(a[0] for a in self.alts if len(a) == 1)
@@ -290,6 +296,7 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
             mode, raw = raw[0], raw[1:].strip()
         raw = _expand(raw, terms)
         alts = []
+        tight = []
         negating = False
         for alt in raw.split("|"):
             words = alt.strip().lower().replace("-", " ").split()   # hyphens split words, as in answers
@@ -300,10 +307,12 @@ def compile_pattern(source: str, vocab: _Vocab, terms: dict) -> _Pattern:
                     raise ValueError(f"'{w}' is not a plain word (letters/digits, optional * at the end)")
             negating = negating or _negating(words)
             alts.append(tuple(vocab.atom(w) for w in words))
+            if len(words) > 1 and _negating(words):
+                tight.append(alts[-1])
         scoped = after_negator and mode == "+"
         if scoped:
             mode = "?"     # "declin* + request": the words after a refusing slot may be in its scope
-        slots.append(_Slot(mode, alts, scoped=scoped))
+        slots.append(_Slot(mode, alts, scoped=scoped, tight=frozenset(tight)))
         after_negator = after_negator or (negating and mode != "!")
     return _Pattern(source, slots)
 
@@ -466,11 +475,12 @@ class _Doc:
     """One analysed answer, prepared for pattern matching against one rubric."""
 
     __slots__ = ("a", "occ", "occ_set", "copied", "real", "applied", "key_hits", "topic_sents",
-                 "rubric_people", "vocab")
+                 "rubric_people", "vocab", "case_atoms")
 
     def __init__(self, a: Analysis, rubric: Rubric):
         self.a = a
         self.rubric_people = (rubric.counselor_atoms, rubric.client_atoms)
+        self.case_atoms = rubric.topic_atoms | rubric.referent_atoms
         self.vocab = rubric.vocab
         norm = a.norm
         vocab = rubric.vocab
@@ -538,6 +548,7 @@ class _Doc:
                 firsts = occ.get(alt[0])
                 if not firsts:
                     continue
+                gap = 1 if alt in slot.tight else 2     # otherwise at most one word between
                 for i in firsts:
                     if copied[i] or (mode == "+" and negd[i]) or (mode == "!" and not 0 < negd[i] <= NEAR) \
                             or (mode == "N" and not negd[i]):
@@ -548,7 +559,7 @@ class _Doc:
                         k = None
                         if nxt:
                             for k2 in nxt:
-                                if j < k2 <= j + 2 and sent[k2] == sent[i]:
+                                if j < k2 <= j + gap and sent[k2] == sent[i]:
                                     k = k2
                                     break
                         if k is None:
@@ -631,6 +642,10 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
     lead = norm[cstart:i0]
     if any(w in HYPOTHETICAL for w in lead):
         return False
+    # "If I hand him off because he reminds me of ...": a reason clause inside a hypothetical one
+    if lead[:1] and lead[0] in ("because", "since") and c0 - 1 in cs and sent[cs[c0 - 1]] == sent[i0] \
+            and any(w in HYPOTHETICAL for w in norm[cs[c0 - 1]:cstart][:2]):
+        return False
     # "If X did A, or did B, ..." : a clause that continues a hypothetical one is hypothetical too
     c, start = c0, cstart
     while start < len(norm) and norm[start] in ("or", "and") and c - 1 in cs:
@@ -711,7 +726,9 @@ def score(question_id: str, text: str, root=None) -> ScoreResult:
     return result
 
 
-def score_with(rubric: Rubric, text) -> ScoreResult:
+def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:
+    """Score `text` against `rubric`. learned=False gives the rubric's reading alone (no learned
+    estimate, hand-set review signals): what tools/build_rubric_model.py learns from."""
     if text is None:
         text = ""
     if not isinstance(text, str):
@@ -861,10 +878,37 @@ def score_with(rubric: Rubric, text) -> ScoreResult:
 
     if too_long:
         reasons.append(f"very long: only the first {MAX_CHARS:,} characters were scored")
-    result.points = round(min(rubric.max_points, max(0.0, points)), 2)
+    result.points = result.rubric_points = round(min(rubric.max_points, max(0.0, points)), 2)
     conf, signals = _confidence(rubric, a, doc, result, stuffed)
     result.confidence, result.signals = conf, signals
-    if conf < float(ck["confidence"]) and not reasons:
+    # the rubric's reading is not the whole story: blend in the learned overall estimate and let
+    # the calibrated review model decide (course/rubric_model.py). Not for answers whose score the
+    # integrity checks set (copied, look-alike letters, stuffed, dismissed ideas, off-topic, very
+    # long): a model of how experts score honest answers says nothing about those.
+    m = _rubric_model.model() if learned else None
+    integrity = (copied_ratio >= float(ck["copied_ratio"]) or lookalikes >= int(ck["lookalike_review"]) or stuffed
+                 or dismisses or too_long or any(r.startswith(("off-topic", "heavy negation")) for r in reasons))
+    if m is not None and rubric.question in m["questions"] and not integrity:
+        share = result.points * 4 / rubric.max_points
+        est = _rubric_model.estimate(m, rubric.question, a)
+        final = _rubric_model.combine(m, share, est)
+        if cap is not None:       # a red flag caps the score: the overall reading may lower it, never raise it
+            final = min(final, share)
+        result.estimate = round(max(0.0, min(4.0, est)) * rubric.max_points / 4, 2)
+        result.points = round(final * rubric.max_points / 4, 2)
+        feats = _rubric_model.route_features(a, share, est, final, result.found, len(rubric.concepts),
+                                             _no_decision(rubric, result, a))
+        p_off = _rubric_model.review_probability(m, feats)
+        result.confidence = round(1 - p_off, 2)
+        if abs(est - share) >= 1.5:
+            signals.append(f"the rubric's checklist ({share:.1f} of 4) and the overall reading ({max(0.0, min(4.0, est)):.1f} "
+                           "of 4) disagree")
+        if m.get("no_decision_review") and _no_decision(rubric, result, a) and not reasons:
+            reasons.append("unsure: " + "; ".join(signals))
+        if p_off >= m["route"]["threshold"] and not reasons:
+            reasons.append("unsure: " + ("; ".join(signals) or "answers like this one were often scored differently "
+                                         "by an instructor"))
+    elif conf < float(ck["confidence"]) and not reasons:
         reasons.append("unsure: " + "; ".join(signals))
     result.review_reasons = reasons
     result.needs_review = bool(reasons)
@@ -900,8 +944,7 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
         signals.append("few-concepts")
     # the answer does not state the decision a good answer states (the expected ones, else any sound
     # one): an unrecognised harmful plan often looks like this, so a person reads it
-    wanted = [d for d in rubric.decisions if d.expected] or [d for d in rubric.decisions if d.sound]
-    if wanted and not any(d.id in r.decisions for d in wanted) and a.n_words >= 20:
+    if _no_decision(rubric, r, a):
         signals.append("no-decision")
     if sum(1 for f in r.found if f["credit"] < 1) >= 2:
         signals.append("partial-evidence")
@@ -927,6 +970,12 @@ def _confidence(rubric: Rubric, a: Analysis, doc: _Doc, r: ScoreResult, stuffed:
     return round(conf, 2), [words[x] for x in signals]
 
 
+def _no_decision(rubric: Rubric, r: ScoreResult, a: Analysis) -> bool:
+    """The answer does not state a decision a good answer states (the expected ones, else any sound one)."""
+    wanted = [d for d in rubric.decisions if d.expected] or [d for d in rubric.decisions if d.sound]
+    return bool(wanted) and not any(d.id in r.decisions for d in wanted) and a.n_words >= 20
+
+
 def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = frozenset(), same_act: bool = True):
     """Like _Doc.match, but tries every anchor and applies the red-flag context rules."""
     for slot in pat.slots:
@@ -945,6 +994,22 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
     for a0, a1 in hits[0]:
         if a0 == a1 and norm[a0] in ("have", "has", "had", "got") and a0 + 1 < len(norm) and norm[a0 + 1] == "to":
             continue               # "he have to say no to Saturday": have to is a modal, not having lunch
+        if (a0 == a1 and norm[a0] in ("have", "has", "had", "having") and a0 + 1 < len(norm)
+                and _participle(norm[a0 + 1])):
+            continue               # "what would a lunch have given you": an auxiliary, not having lunch
+        if (a0 == a1 and 0 < a0 < len(norm) - 1 and norm[a0 - 1] in ("a", "an", "any", "such")
+                and norm[a0 + 1] == "of" and sent[a0 - 1] == sent[a0]):
+            continue               # "a promise of a friendship later would count as ...": a noun, not the advice
+        if a0 > 0 and norm[a0].endswith("ing") and norm[a0 - 1] in ("of", "about") and sent[a0 - 1] == sent[a0]:
+            continue               # "his way of talking reminds Sam ...", "the idea of meeting": a topic, not advice
+        if a1 + 1 < len(norm) and norm[a1 + 1] in ("nothing", "none") and sent[a1 + 1] == sent[a1]:
+            continue               # "accepts nothing of value": the object is negated
+        if a0 == a1 and norm[a0].endswith(("ance", "ence")) and len(norm[a0]) > 7:
+            continue               # "empathy and acceptance are meant to offer": a noun, not the act
+        if (len(pat.slots) == 1 and norm[a1] == "yes" and a1 + 2 < len(norm) and norm[a1 + 1] == "to"
+                and sent[a1 + 2] == sent[a1] and norm[a1 + 2] not in ELIDED | {"him", "her"}
+                and not set(doc.vocab.lookup(norm[a1 + 2])) & doc.case_atoms):
+            continue               # "the pull to say yes to supervision": yes to something outside the case
         s = sent[a0]
         lo, hi, ok = a0, a1, True
         used = [a0]
@@ -991,6 +1056,12 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
 
 
 _LINKS = frozenset(LINK_WORDS)
+_PARTICIPLES = frozenset("been given done made gone had got gotten taken seen said felt told known thought "
+                         "become brought kept left meant heard found shown written spoken grown".split())
+
+
+def _participle(w: str) -> bool:
+    return w in _PARTICIPLES or (len(w) > 4 and w.endswith("ed"))
 ELIDED = REFERS_BACK | {"both", "them", "one", "so", "yes", "too", "anyway", "then"}
 
 
@@ -1116,6 +1187,14 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
     for fid in r.red_flags:
         f = next(x for x in rubric.red_flags if x.id == fid)
         parts.append(f"An important concern: {f.feedback}{_citations(tuple(f.codes))}")
+    if r.estimate is not None and r.rubric_points is not None and abs(r.points - r.rubric_points) >= r.max_points / 8:
+        if r.points > r.rubric_points:
+            why = "it reads as a stronger answer overall than the ideas the checklist recognised"
+        else:
+            why = "overall it develops these ideas less fully than the checklist alone suggests"
+        parts.append(f"How the score was reached: the checklist above alone gives {r.rubric_points:g} of {r.max_points:g}. "
+                     f"Your score, {r.points:g}, also reflects a reading of the whole answer against answers that "
+                     f"instructors have scored: {why}.")
     if r.needs_review:
         parts.append("Your instructor will read this answer personally, so the points above are provisional.")
     return "\n".join(parts)

@@ -235,6 +235,12 @@ def analyse(text: str) -> Analysis:
                 pending_and = False
                 if w in SUBJECT_AFTER_AND:
                     close_clause()
+                elif f & _NEG and negc & 1 and prev in ("and", "or"):
+                    # "not speak about the other client and not say she is his favourite": a second
+                    # negator coordinated by and/or negates its own part; it does not cancel the first
+                    negc -= 1
+                    last_neg = -100
+                    verb_neg = False
                 elif verb_neg and negc & 1 and not w.endswith("ing"):
                     # "decline the lunch and explore her loneliness": a refusing verb governs its own
                     # object, not the next verb ("avoid meeting her and giving ..." keeps it)

@@ -478,8 +478,11 @@ def test_decisions_and_confidence_are_reported():
     vague = ("Priya is lonely in a new city and has social anxiety, which makes it hard to meet people. Jordan "
              "knows her well after four months and they like the same podcasts. It is a hard moment for both "
              "of them and Jordan will need to think carefully about it and about what matters most here.")
+    strong_conf = res.confidence
     res = score(Q, vague)
-    assert res.needs_review and res.confidence < 0.6 and res.signals
+    # confidence is the review model's probability that the score is within 1 point of an expert's
+    # (course/rubric_model.py): lower for the vague answer, which goes to a person
+    assert res.needs_review and res.confidence < strong_conf and res.signals
 
 
 def test_synonyms_match_as_the_word_they_stand_for():
@@ -753,8 +756,16 @@ def test_an_answer_without_the_expected_decision_goes_to_review():
     r = score(q, "Robin is the only counselor in town and Esperanza depends on her, so there is a real power "
                  "differential. Robin should talk with Esperanza about what the invitation means to her family, "
                  "consult a colleague and document the reasoning before attending the quinceañera briefly.")
-    assert "declines-business" not in r.decisions and r.needs_review
+    # graders see the signal; whether it goes to a person is the calibrated review model's call (round 3:
+    # as a hard rule it sent more honest answers to review and caught fewer misses on other writers'
+    # answers than the model that weighs it with the rest, tools/build_rubric_model.py)
+    assert "declines-business" not in r.decisions
     assert any("does not clearly say" in s for s in r.signals)
+    declined = score(q, "Robin is the only counselor in town and Esperanza depends on her, so there is a real power "
+                        "differential. Robin should decline the roofing discount and the nephew's work, talk with "
+                        "Esperanza about what the invitation means to her family, consult a colleague and document "
+                        "the reasoning before attending the quinceañera briefly.")
+    assert "declines-business" in declined.decisions and declined.confidence > r.confidence
 
 
 def test_validator_checks_expected_and_sound(tmp_path):

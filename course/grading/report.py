@@ -395,10 +395,13 @@ def build_report(root: Path, assignment: str, db_file: Path, out_dir: Path | Non
               "`autograded/<student>/<assignment>/.course-review.json`).", ""]
     trust = reflection_trust(data, root)
     if trust:
+        from course import rubric_eval
+        heldout_name = rubric_eval.heldout_split()
         L += ["## How far to trust the reflection scores", "",
               "A reflection score is final only when the scorer is confident; otherwise the answer is marked "
               "*needs manual grade* and waits for a person. The agreement columns are what the scorer measured "
-              "on the project's frozen held-out answers (expert-scored answers it was never tuned to): "
+              f"on the project's frozen held-out answers (`{heldout_name}`: expert-scored answers by other writers "
+              "that the scorer was never tuned or trained on): "
               "Spearman's rho with the expert, the share of answers more than 1 point off **without** a review "
               "flag, and the share of harmful recommendations that were flagged or scored at most 0.35 of full "
               "marks.", "",
