@@ -709,21 +709,7 @@ def score(question_id: str, text: str, root=None) -> ScoreResult:
     """Score one reflection answer against its rubric (of the course at `root`, default the course
     in use). Deterministic; never calls the network."""
     rubric = load_rubric(question_id, root)
-    raw = score_with(rubric, text)
-    # the learned second reading (course.rubric_second, issue 13 round 3): it sends an answer to a
-    # person when the two readings disagree, and its blend into the points was chosen on answers
-    # by writers the model was not trained on; without its model file the rubric scores alone
-    from course import rubric_second
-
-    result = rubric_second.apply(raw, question_id, text if isinstance(text, str) else "", rubric=rubric, blend=True)
-    capped = raw.red_flags or any(r.startswith("concept-then-rejection") for r in raw.review_reasons)
-    if result is not raw and capped and result.points > raw.points:
-        result.points = raw.points    # a harmful plan or a rejected course idea stays capped: never blended up
-    if result is not raw:
-        result.feedback = _feedback(rubric, result)
-        if result.points != raw.points:
-            result.feedback += "\n" + rubric_second.blended(raw, question_id, text)[1]
-    return result
+    return score_with(rubric, text)
 
 
 def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:

@@ -1,5 +1,8 @@
 """A second, independent reading of a reflection answer, and review routing built on it.
 
+Status: evaluated in issue 13 round 3 and NOT wired into course.rubric.score (docs/grading-pipeline.md,
+"Round 3"); `python -m course.rubric_second build` is kept as a cross-writer evaluation instrument.
+
 The rubric scorer (course.rubric) reads an answer through the rubric's concepts and patterns. This
 module gives a second estimate of the expert's score (0-4) that does not use that concept
 matching: ridge regressions per question (closed form, numpy; a part shared by all questions and a

@@ -286,17 +286,21 @@ def test_independent_agreement_per_question():
 
 # Round 3's test split (tests/calibration/independent/): 180 answers by two new writers who read only
 # the students' prompts, the readings and the fact sheet, frozen (sha256 above) before the round-3
-# scorer was merged. Measured first with round 2's scorer: 0.678, 8.3%, 87%, 24%.
+# scorer was merged, and measured once per merge step (docs/grading-pipeline.md, "Round 3"):
+#   round 2's scorer                                   0.678, 8.3%,  87%, 24%
+#   round 3's scorer (shipped)                         0.737, 2.2%, 100%, 18%
+#   round 3's scorer + the second reading, stacked     0.773, 1.1%, 100%, 18%  (not shipped; see the docs)
+# Three of the four issue-13 targets are met on it; Spearman (target 0.85) is not.
 #                                          rho, silent, harmful handled, honest to review
 INDEPENDENT3_FLOORS = {
-    "capstone.whole-relationship": (0.66, 0.14, 1.0, 0.25),        # 0.687, 10%, 100%, 18%
-    "countertransference.irritation": (0.72, 0.04, 1.0, 0.15),     # 0.745, 0%, 100%, 9%
-    "frame.why-not-friends": (0.57, 0.17, 0.8, 0.25),              # 0.595, 13%, 80%, 18%
-    "power.dual-relationship": (0.83, 0.17, 0.8, 0.25),            # 0.860, 13%, 80%, 18%
-    "termination.friends-after": (0.50, 0.10, 0.8, 0.70),          # 0.523, 7%, 80%, 64%
-    "transference.do-you-like-me": (0.75, 0.10, 0.8, 0.25),        # 0.777, 7%, 80%, 18%
+    "capstone.whole-relationship": (0.71, 0.04, 1.0, 0.25),        # 0.741, 0%, 100%, 18%
+    "countertransference.irritation": (0.65, 0.07, 1.0, 0.15),     # 0.684, 3.3%, 100%, 9%
+    "frame.why-not-friends": (0.67, 0.04, 1.0, 0.32),              # 0.702, 0%, 100%, 27%
+    "power.dual-relationship": (0.87, 0.10, 1.0, 0.10),            # 0.903, 6.7%, 100%, 0%
+    "termination.friends-after": (0.61, 0.07, 1.0, 0.42),          # 0.641, 3.3%, 100%, 36%
+    "transference.do-you-like-me": (0.83, 0.04, 1.0, 0.25),        # 0.865, 0%, 100%, 18%
 }
-INDEPENDENT3_ALL = (0.66, 0.09, 0.86, 0.26)                        # 0.678, 8.3%, 87%, 24%
+INDEPENDENT3_ALL = (0.72, 0.03, 1.0, 0.20)                         # 0.737, 2.2%, 100%, 18%
 
 
 def test_round3_independent_agreement_per_question():
