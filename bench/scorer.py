@@ -52,7 +52,8 @@ def rate(fn, items, seconds: float) -> tuple[float, int]:
     return best, total
 
 
-def main() -> int:
+def one_core_args():
+    """The benchmarks' command line (--seconds), with this process pinned to one core."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
     args = ap.parse_args()
@@ -60,6 +61,11 @@ def main() -> int:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})   # one core
     except (AttributeError, OSError):
         pass
+    return args
+
+
+def main() -> int:
+    args = one_core_args()
     items = answers()
     words = sum(len(t.split()) for _, t in items) / len(items)
     raw = {q: load_yaml(rubric.REFLECTIONS_DIR / f"{q}.yml")[0] for q in rubric.list_questions()}

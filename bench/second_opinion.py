@@ -11,7 +11,6 @@ and prints the ratios. Always exits 0; read the numbers.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
@@ -19,18 +18,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.scorer import rate  # noqa: E402
+from bench.scorer import one_core_args, rate  # noqa: E402
 from course import rubric, rubric_second  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
-    args = ap.parse_args()
-    try:
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})   # one core
-    except (AttributeError, OSError):
-        pass
+    args = one_core_args()
     items = [(r["question"], r["text"]) for r in rubric_second.load_rows()]
     model = rubric_second.load_model()
     results = {(q, t): rubric.score(q, t) for q, t in items}       # also warms the scorer's caches

@@ -92,20 +92,14 @@ def _dot_pooled(counts: dict[str, int], shared: dict, own: dict, oov_idf: float)
     oov2 = oov_idf * oov_idf
     for t, n in counts.items():
         tf = 1.0 if n == 1 else 1.0 + math.log(n)
-        hit = shared.get(t)
-        if hit is None:
-            ss += tf * tf * oov2
-        else:
-            v = tf * hit[0]
-            dot += v * hit[1]
-            ss += v * v
-        hit = own.get(t)
-        if hit is None:
-            ss += tf * tf * oov2
-        else:
-            v = tf * hit[0]
-            dot += v * hit[1]
-            ss += v * v
+        for table in (shared, own):
+            hit = table.get(t)
+            if hit is None:
+                ss += tf * tf * oov2
+            else:
+                v = tf * hit[0]
+                dot += v * hit[1]
+                ss += v * v
     return dot / math.sqrt(ss) if ss else 0.0
 
 

@@ -191,6 +191,14 @@ HELDOUT_ALL = (0.85, 0.03, 1.0, 0.25)                              # 0.868, 1.9%
 TARGET = (0.85, 0.03, 1.0, 0.25)      # issue 13
 
 
+def _per_question(rows) -> dict:
+    """{'all': metrics, <question>: metrics} for scored rows."""
+    res = {"all": rubric_eval.metrics(rows)}
+    for q in list_questions():
+        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    return res
+
+
 def _check(name, m, floors):
     rho, silent, harm, honest = floors
     assert m["rho"] >= rho, (name, "Spearman", round(m["rho"], 3), rho)
@@ -201,9 +209,7 @@ def _check(name, m, floors):
 
 def test_heldout_agreement_per_question(sets):
     """The issue-13 targets on answers the scorer was not tuned to, per question (-s for the table)."""
-    res = {"all": rubric_eval.metrics(sets[RESERVE])}
-    for q in list_questions():
-        res[q] = rubric_eval.metrics([r for r in sets[RESERVE] if r["question"] == q])
+    res = _per_question(sets[RESERVE])
     tune = {"all": rubric_eval.metrics(sets["tune"])}
     print("\n" + rubric_eval.table(res, "reserve (frozen; round 3 trains on it: regression guard)") + "\n\n" + rubric_eval.table(tune, "tuning + dev"))
     gaps = [f"{k} {v:.3f} vs target {t}" for k, v, t, ok in (
@@ -255,9 +261,7 @@ def test_outside_check_agreement():
     with the gap to the issue-13 targets."""
     rows = _outside_half(rubric_eval.score_rows(rubric_eval.load("outside")), 0)
     assert len(rows) == 90
-    res = {"all": rubric_eval.metrics(rows)}
-    for q in list_questions():
-        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    res = _per_question(rows)
     tune = rubric_eval.metrics(_outside_half(rubric_eval.score_rows(rubric_eval.load("outside")), 1))
     print("\n" + rubric_eval.table(res, "outside-check (other writers, even ids: never trained on)")
           + "\n" + rubric_eval.table({"all": tune}, "outside-tune (odd ids: training data, regression guard)"))
@@ -275,9 +279,7 @@ def test_independent_agreement_per_question():
     """Answers nobody tuned to, written by others: held to what the scorer measures, gap to target shown."""
     rows = rubric_eval.score_rows(rubric_eval.load("outside"))
     assert len(rows) == 180
-    res = {"all": rubric_eval.metrics(rows)}
-    for q in list_questions():
-        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    res = _per_question(rows)
     print("\n" + rubric_eval.table(res, "outside (written by others; round 2's test split)"))
     for q in list_questions():
         _check(q, res[q], INDEPENDENT_FLOORS[q])
@@ -308,9 +310,7 @@ def test_round3_independent_agreement_per_question():
     target is printed (-s), the floors only stop the scorer getting worse."""
     rows = rubric_eval.score_rows(rubric_eval.load("independent"))
     assert len(rows) == 180
-    res = {"all": rubric_eval.metrics(rows)}
-    for q in list_questions():
-        res[q] = rubric_eval.metrics([r for r in rows if r["question"] == q])
+    res = _per_question(rows)
     print("\n" + rubric_eval.table(res, "independent, round 3 (frozen, written by others, never tuned to)"))
     gaps = [f"{k} {v:.3f} vs target {t}" for k, v, t, ok in (
         ("Spearman", res["all"]["rho"], TARGET[0], res["all"]["rho"] >= TARGET[0]),
