@@ -261,11 +261,14 @@ class CaseNote(widgets.VBox):
                             f'{_e(self.vignette.title)}</h4><p>{_e(self.entry["note_hint"])}</p>'
                             '<p class="vp-muted" style="color:#4b5563;font-size:13px">Write about the client and the '
                             'session as the counselor would, not about yourself. Saved on this computer only.</p>')
+        # continuous_update=False: the whole text reaches the kernel when the focus leaves the box, before
+        # the click on Save (keystroke updates can be held back while the kernel is busy; a click is not)
         self.note = widgets.Textarea(value=(saved or {}).get("note", ""), placeholder="Progress note (3-8 sentences)",
+                                     continuous_update=False,
                                      description="Progress note:", style={"description_width": "initial"},
                                      layout=widgets.Layout(width="100%", height="140px"))
         self.note.add_class("case-note-text")
-        self.question = widgets.Textarea(value=(saved or {}).get("question", ""),
+        self.question = widgets.Textarea(value=(saved or {}).get("question", ""), continuous_update=False,
                                          placeholder="One question you would bring to supervision",
                                          description="Question for supervision:", style={"description_width": "initial"},
                                          layout=widgets.Layout(width="100%", height="70px"))

@@ -307,8 +307,12 @@ class Workbench:
         self.score = w.BoundedFloatText(min=0, max=4, step=0.25, description="Score",
                                         style={"description_width": "initial"})
         self.score.add_class("wb-score")
+        # continuous_update=False: the text reaches the kernel in one message when the focus leaves the
+        # box (Tab or a click on Save), before the click. Keystroke updates can be held back by
+        # ipywidgets' message throttle while the kernel is busy, and a button click is not: a fast
+        # grader's "Save and next" then saved the first letters of the comment.
         self.comment = w.Textarea(placeholder="A comment for the student (optional)", description="Comment",
-                                  layout=w.Layout(width="60em", height="5em"))
+                                  continuous_update=False, layout=w.Layout(width="60em", height="5em"))
         self.comment.add_class("wb-comment")
         self.saved_comments = w.Dropdown(options=[("(saved comments)", "")], description="Reuse",
                                          layout=w.Layout(width="40em"))

@@ -81,3 +81,36 @@ def test_three_flagged_answers_graded_by_keyboard(page, lab, open_notebook, run_
         first = next(iter(scores))
         assert gb.find_comment("answer_1", kit.A, kit.A, first).manual_comment == "Lunch would add a second, social role."
     assert review(kit.A, course) == []
+
+
+def test_a_comment_typed_while_the_kernel_is_busy_is_saved_whole(page, lab, open_notebook, run_all, tmp_path):
+    """A grader types a comment while the kernel is still busy (a slow gradebook, a loaded server)
+    and clicks Save at once. ipywidgets holds back keystroke updates while the kernel is busy, and
+    not the click: with the box sending every keystroke, the click overtook them and the gradebook
+    got the first letters of the comment (seen in CI). The comment box now sends its text when the
+    focus leaves it, which is before the click."""
+    from playwright.sync_api import expect
+
+    from course.grading import gradebook as gbmod
+
+    course = kit.build(tmp_path / "grading")
+    name = _probe(lab.root, course)
+    nb = nbformat.read(str(lab.root / name), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import time, ipywidgets as w\nbusy = w.Button(description='Keep the kernel busy')\n"
+        "busy.add_class('busy-maker')\nbusy.on_click(lambda _b: time.sleep(4))\nbusy"))
+    nbformat.write(nb, lab.root / name)
+    open_notebook(page, name)
+    run_all(page)
+    bench = page.locator(".review-workbench").first
+    expect(bench).to_contain_text("Answer 1 of 3")
+    student = bench.locator("h3").first.inner_text().split(": ", 1)[1].split(",")[0]
+    comment = "A second, social role would change what these hours are for; say so warmly."
+    page.locator(".busy-maker button, button.busy-maker").first.click()
+    expect(page.locator(".jp-Notebook-ExecutionIndicator, #jp-main-statusbar").first).to_be_visible()
+    bench.locator(".wb-score input").fill("1.5")
+    bench.locator(".wb-comment textarea").press_sequentially(comment, delay=5)
+    bench.get_by_role("button", name="Save and next").click()
+    expect(bench.locator(".wb-status")).to_contain_text(f"Saved 1.5 for {student}", timeout=30_000)
+    with gbmod.open_gradebook(course) as gb:
+        assert gb.find_comment("answer_1", kit.A, kit.A, student).manual_comment == comment
