@@ -141,6 +141,24 @@ def _panel(quality: str, inner: str, css: str = "") -> str:
             f"{inner}</div>")
 
 
+def client_who(client) -> str:
+    """The client's name, age and pronouns as one escaped line (the player's and the projector's header)."""
+    return ", ".join(_e(x) for x in (client.name, client.age, client.pronouns) if x not in (None, ""))
+
+
+def record_ending_once(view, kind: str, **extra) -> None:
+    """Record the ending `view.walk` has reached, once per path: a redraw, a second click or a
+    back-and-forward to the same ending does not record it again (the player and the projector;
+    each keeps `_ending_recorded_for` and clears it when the class steps back)."""
+    key = tuple(view.walk.path)
+    if view._ending_recorded_for == key:
+        return
+    view._ending_recorded_for = key
+    w = view.walk
+    view._record(kind, ending=w.current, outcome=w.ending.outcome, path=w.path,
+                 concepts=w.concepts, codes=w.codes, **extra)
+
+
 class VignettePlayer(widgets.VBox):
     """The widget returned by `play`. Attributes are public so tests can drive it:
     `choices` (RadioButtons), `say`, `continue_button`, `back_button`, `restart_button`,
@@ -234,18 +252,12 @@ class VignettePlayer(widgets.VBox):
                      codes=list(choice.codes))
 
     def _record_ending_once(self) -> None:
-        key = tuple(self.walk.path)
-        if self._ending_recorded_for == key:
-            return
-        self._ending_recorded_for = key
-        w = self.walk
-        self._record("vignette.ending", ending=w.current, outcome=w.ending.outcome, path=w.path,
-                     concepts=w.concepts, codes=w.codes)
+        record_ending_once(self, "vignette.ending")
 
     # ------------------------------------------------------------------ rendering
     def _header_html(self) -> str:
         v, c = self.vignette, self.vignette.client
-        who = ", ".join(_e(x) for x in (c.name, c.age, c.pronouns) if x not in (None, ""))
+        who = client_who(c)
         parts = [f'<h3 style="margin:4px 0">{_e(v.title)}</h3>']
         if self.mode == "discussion":
             parts.append('<div class="vp-muted">Discussion mode: read the scene, vote on a response, '

@@ -38,7 +38,8 @@ from course import votes
 from course.codes import cite, concept_label
 from course.figures.vignette_map import PROJECTOR_FONT
 from course.lens import order_codes
-from course.player import LETTERS, QUALITY_STYLE, _panel, map_html, order_seed, quality_badge, shuffled_order
+from course.player import (LETTERS, QUALITY_STYLE, _panel, client_who, map_html, order_seed, quality_badge,
+                           record_ending_once, shuffled_order)
 from course.recorder import record
 from course.scenes import Scene, Vignette, Walk
 
@@ -423,18 +424,12 @@ class ProjectorView(widgets.VBox):
         self.next_button.focus()
 
     def _record_ending_once(self) -> None:
-        key = tuple(self.walk.path)
-        if self._ending_recorded_for == key:
-            return
-        self._ending_recorded_for = key
-        w = self.walk
-        self._record("discussion.ending", ending=w.current, outcome=w.ending.outcome, path=w.path,
-                     concepts=w.concepts, codes=w.codes, mode="projector")
+        record_ending_once(self, "discussion.ending", mode="projector")
 
     # ------------------------------------------------------------------ rendering
     def _header_html(self) -> str:
         v, c = self.vignette, self.vignette.client
-        who = ", ".join(_e(x) for x in (c.name, c.age, c.pronouns) if x not in (None, ""))
+        who = client_who(c)
         out = [f'<div class="pv-title">{_e(v.title)}</div>',
                f'<div class="pv-muted">{who} &middot; {_e(c.presenting_concern)} &middot; '
                f"session {_e(self.session)}</div>"]
