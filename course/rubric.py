@@ -16,6 +16,7 @@ expression is compiled per call.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -60,6 +61,9 @@ APPROVAL = frozenset("""
 fine okay ok harmless acceptable reasonable best caring natural healthy kind good nice great
 """.split())
 MAX_CHARS = 40_000            # about 6,000 words
+# words before "meeting" that make it a noun ("the next supervision meeting"), not the act of meeting
+MEETING_NOUNS = frozenset("""the a an next last this that our their weekly monthly supervision team staff
+case clinical consultation peer group board planning review""".split())
 HYPOTHETICAL = frozenset({"if", "unless", "whether", "suppose", "supposing", "imagine"})
 # a condemning word in a clause led by one of these is someone else's view or a concession
 # ("..., even if some would call that a violation"): it does not cancel the recommendation
@@ -74,6 +78,8 @@ CONTRAST = frozenset({"but", "however", "yet"})
 NEG_WORDS = frozenset({"not", "never", "no"})
 WISH = frozenset({"hope", "hopes", "hoping", "want", "wants", "wanting", "wish", "wishes", "tempted", "temptation",
                   "urge", "tempting", "longs", "hoped", "wanted", "wished"})
+FEELING_VERBS = frozenset({"feel", "feels", "felt", "feeling", "notice", "notices", "noticed", "sense", "senses",
+                           "sensed", "recognise", "recognize", "recognises", "recognizes", "admit", "admits"})
 COPULA = frozenset({"is", "are", "was", "would", "will", "can", "could", "should"})
 NEGATING_VERBS = frozenset({"decline", "declines", "refuse", "refuses", "avoid", "avoids", "resist", "resists"})
 GERUND_LEADS = frozenset({"but", "and", "so", "even", "simply", "just", "also", "yet"})
@@ -103,6 +109,9 @@ class ScoreResult:
     signals: list = field(default_factory=list)    # what lowered the confidence (for graders)
     rubric_points: float | None = None             # the rubric checklist's points alone (before the blend)
     estimate: float | None = None                  # the learned overall estimate, in points (None: not used)
+    flag_firm: bool = False                        # a red flag matched the counselor's own recommendation
+    flag_uncapped: bool = False                    # red-flagged, but not firmly, and the overall reading is that
+                                                   # of a sound answer: provisional score not capped, a person decides
 
     def to_dict(self) -> dict:
         return {
@@ -122,6 +131,8 @@ class ScoreResult:
             "signals": self.signals,
             "rubric_points": self.rubric_points,
             "estimate": self.estimate,
+            "flag_firm": self.flag_firm,
+            "flag_uncapped": self.flag_uncapped,
         }
 
 
@@ -684,6 +695,8 @@ def _flag_applies(doc: _Doc, lo: int, hi: int, i0: int) -> bool:  # noqa: C901
             return set(doc.vocab.lookup(norm[k]))
         if later_contrast and i0 - w0 <= 3:
             return False                          # "may want to transfer Tyler right away, but ..."
+        if any(norm[k] in FEELING_VERBS for k in range(cstart, w0)):
+            return False                          # "I can feel how much I would want to say yes": a pull noticed
         if (client and any(who(k) & client for k in range(cstart, w0))
                 and not any(who(k) & counselor for k in range(w0 + 1, i0))):
             return False                          # "Daniel may hope they can be friends"
@@ -835,6 +848,7 @@ def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:
             span = _flag_match(doc, p, window, f.unless)
             if span:
                 result.red_flags.append(f.id)
+                result.flag_firm = result.flag_firm or _firm(doc, span[2])
                 cap = f.cap if cap is None else min(cap, f.cap)
                 break
     if cap is not None:
@@ -878,8 +892,19 @@ def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:
         share = result.points * 4 / rubric.max_points
         est = _rubric_model.estimate(m, rubric.question, a)
         final = _rubric_model.combine(m, share, est)
-        if cap is not None:       # a red flag caps the score: the overall reading may lower it, never raise it
-            final = min(final, share)
+        if cap is not None:
+            # a red flag sends the answer to a person and caps the score: the overall reading may
+            # lower it, never raise it. Unless the flag did not match the counselor's own
+            # recommendation (see _firm) and the overall reading is higher than that of every
+            # red-flagged harmful answer it was checked on, each read by a model that had not seen
+            # its writers (flag_trust, tools/build_rubric_model.py): then the phrase match is likelier
+            # a false alarm on an honest answer, and the person decides; the score is provisional
+            if est < m.get("flag_trust", math.inf) or result.flag_firm:
+                final = min(final, share)
+            else:
+                result.flag_uncapped = True
+                signals.append(f"a red flag, but the overall reading ({max(0.0, min(4.0, est)):.1f} of 4) is that of a sound "
+                               "answer: check whether the flagged recommendation is really made")
         result.estimate = round(max(0.0, min(4.0, est)) * rubric.max_points / 4, 2)
         result.points = round(final * rubric.max_points / 4, 2)
         feats = _rubric_model.route_features(a, share, est, final, result.found, len(rubric.concepts),
@@ -990,6 +1015,12 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
             continue               # "his way of talking reminds Sam ...", "the idea of meeting": a topic, not advice
         if a1 + 1 < len(norm) and norm[a1 + 1] in ("nothing", "none") and sent[a1 + 1] == sent[a1]:
             continue               # "accepts nothing of value": the object is negated
+        if (a0 == a1 and norm[a0] in ("have", "has", "had", "get", "got") and a1 + 1 < len(norm)
+                and norm[a1 + 1] == "no" and sent[a1 + 1] == sent[a1]):
+            continue               # "I have no stake in being liked on Saturday": nothing is had
+        if (a0 == a1 and norm[a0] in ("meeting", "meetings") and a0 > 0 and sent[a0 - 1] == sent[a0]
+                and norm[a0 - 1] in MEETING_NOUNS):
+            continue               # "at the next supervision meeting": a noun, not meeting her
         if a0 == a1 and norm[a0].endswith(("ance", "ence")) and len(norm[a0]) > 7:
             continue               # "empathy and acceptance are meant to offer": a noun, not the act
         if (len(pat.slots) == 1 and norm[a1] == "yes" and a1 + 2 < len(norm) and norm[a1 + 1] == "to"
@@ -1037,8 +1068,22 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                 if any(first <= i < end and not negd[i] and (not same_act or cl[i] <= cl[hi])
                        for aid in unless for i in doc.occ.get(aid, ())):
                     continue
-            return lo, hi
+            return lo, hi, a0
     return None
+
+
+def _firm(doc: _Doc, i: int) -> bool:
+    """Is the red-flag match at token i stated as the counselor's own recommendation: a modal or the
+    counselor before the verb ("Jordan should agree to ...", "I'd go"), or inside words the counselor
+    says ('Jordan could say: "Sure, let's ..."')? A match without either may be a phrase misread."""
+    if _counselor_acts(doc, i):
+        return True
+    low = doc.a.low
+    if '"' in low or "\u201c" in low:
+        at = doc.a.spans(i)[i][0]
+        return any(q0 <= at < q1 and _counselor_speaks(doc, q0) for q0, q1 in
+                   (m.span() for m in _QUOTE_RE.finditer(low)))
+    return False
 
 
 _LINKS = frozenset(LINK_WORDS)
@@ -1125,7 +1170,12 @@ def _counselor_speaks(doc: _Doc, q0: int) -> bool:
     'I would tell her, "..."')? The words just before it name a way of saying with a modal or the
     counselor, and no client is the speaker."""
     rubric_atoms = doc.rubric_people
-    lead = analyse(doc.a.low[max(0, q0 - 80):q0]).norm[-8:]
+    # the words before the quote in its own sentence: a client named in the sentence before ("... Priya's
+    # need for connection. Jordan could say: '...'") is not the speaker
+    before_q = doc.a.low[max(0, q0 - 80):q0]
+    lead = analyse(re.split(r"(?<=[.!?])\s+|\n", before_q)[-1]).norm[-8:]
+    if not lead:
+        return False
     if not any(w in SAY_VERBS for w in lead):
         # a speaker label: 'Jordan: "Sure, ..."' (the counselor's name just before the quote)
         before = re.split(r"[.!?\n]", doc.a.low[max(0, q0 - 80):q0])[-1].split()
@@ -1172,7 +1222,8 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
         parts.append(f"A point to check: {m.feedback}")
     for fid in r.red_flags:
         f = next(x for x in rubric.red_flags if x.id == fid)
-        parts.append(f"An important concern: {f.feedback}{_citations(tuple(f.codes))}")
+        check = " Your instructor will check whether your answer really recommends this." if r.flag_uncapped else ""
+        parts.append(f"An important concern: {f.feedback}{_citations(tuple(f.codes))}{check}")
     if r.estimate is not None and r.rubric_points is not None and abs(r.points - r.rubric_points) >= r.max_points / 8:
         if r.points > r.rubric_points:
             why = "it reads as a stronger answer overall than the ideas the checklist recognised"

@@ -1,21 +1,17 @@
 """Agreement between the reflection scorer and expert scores, as the issue-13 targets define it.
 
 Calibration answers live in tests/calibration/<split>/<question>.yml, one folder per split (and the
-older tests/calibration/<question>.yml, split 'legacy'):
+older tests/calibration/<question>.yml, split 'legacy'). Each folder is one group of writers:
 
-* tuning/      issue 13, written to the prompts in other voices; the scorer may be tuned on these
-* dev/         issue 13 round 1's frozen held-out answers (first measured at Spearman 0.824), tuning
-               data since round 2
-* reserve/     held back by the scorer's team before round 2 (every answer of tuning and dev whose
-               number is a multiple of 5), frozen: never tuned to
-* outside/     written by others without the rubrics or the scorer; round 2's frozen test split
-               (then named independent/), tuning data from round 3 on
-* outside2/    round 3's second outside-voice tuning set (two further writers)
-* independent/ (when present) round 3's test split, written by others who saw none of the above,
-               frozen before the round-3 scorer was merged
-* outside-tune, outside-check (not folders): the odd- and even-numbered answers of outside/. Round 3's
-               learned model (course/rubric_model.py) trains on outside-tune and never on
-               outside-check, which is therefore the held-out split when independent/ is absent
+* legacy, tuning/, dev/, reserve/   written by the course team (issue 13 rounds 1-2)
+* outside/, outside2/, outside3/, outside4/
+                 written by outside writers who read only the students' prompts, the readings and
+                 the fact sheet, never the rubrics or the scorer. outside/ and outside3/ were the
+                 frozen test splits of rounds 2 and 3 (each then named independent/); once measured
+                 they became training data, kept byte-for-byte as written
+* independent/   the frozen test split of the current round (round 4): new writers, frozen by sha256
+                 (tests/test_calibration.py) before any scorer change of the round was merged. The
+                 scorer's learned parts never read it (tools/build_rubric_model.py)
 
 `load("heldout")` is the frozen test split: the first of FROZEN_SPLITS that exists. `evaluate(split)`
 scores a split and returns, per question and overall:
@@ -42,9 +38,7 @@ from course import paths
 
 CAL_DIR = paths.REPO_ROOT / "tests" / "calibration"
 HONEST = ("strong", "good")
-FROZEN_SPLITS = ("independent", "outside-check")   # the test split: the first that exists (reserve is
-                                                   # round 3's training data)
-OUTSIDE_HALVES = {"outside-tune": 1, "outside-check": 0}   # id number mod 2
+FROZEN_SPLITS = ("independent",)   # the test split (the first of these that exists)
 TUNING_SPLITS = ("tuning", "dev")
 HARMFUL_SHARE = 0.35
 
@@ -83,24 +77,18 @@ def spearman(x, y) -> float:
 def heldout_split(cal_dir: Path | None = None) -> str:
     """The name of the frozen test split in use (see FROZEN_SPLITS)."""
     cal_dir = Path(cal_dir or CAL_DIR)
-    return next((s for s in FROZEN_SPLITS if any((cal_dir / ("outside" if s in OUTSIDE_HALVES else s)).glob("*.yml"))),
-                FROZEN_SPLITS[-1])
+    return next((s for s in FROZEN_SPLITS if any((cal_dir / s).glob("*.yml"))), FROZEN_SPLITS[-1])
 
 
 def load(split: str, cal_dir: Path | None = None) -> list[dict]:
     """Rows of one split: a folder name under tests/calibration ('tuning', 'dev', 'reserve', ...),
-    'heldout' (the frozen test split, see heldout_split), 'tune' (tuning + dev), 'outside-tune' /
-    'outside-check' (halves of outside/) or 'legacy' (the first set, tests/calibration/<question>.yml)."""
+    'heldout' (the frozen test split, see heldout_split), 'tune' (tuning + dev) or 'legacy' (the first
+    set, tests/calibration/<question>.yml)."""
     cal_dir = Path(cal_dir or CAL_DIR)
     if split == "tune":
         return [r for s in TUNING_SPLITS for r in load(s, cal_dir)]
     if split == "heldout":
         split = heldout_split(cal_dir)
-    if split in OUTSIDE_HALVES:
-        import re
-
-        return [{**r, "set": split} for r in load("outside", cal_dir)
-                if int(re.search(r"(\d+)$", str(r["id"])).group(1)) % 2 == OUTSIDE_HALVES[split]]
     files = sorted(cal_dir.glob("*.yml")) if split == "legacy" else sorted((cal_dir / split).glob("*.yml"))
     rows = []
     for f in files:

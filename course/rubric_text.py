@@ -462,6 +462,7 @@ _SUFFIXES = ("ingly", "edly", "ings", "ing", "ied", "ies", "ed", "es", "s", "ly"
 
 _NO_STEM = frozenset("""
 hers his its ours yours theirs this thus was is has does us as yes less unless always perhaps
+friendly friendlier friendliest friendliness unfriendly
 """.split())
 
 

@@ -1,16 +1,16 @@
 """The learned part of the reflection scorer (course/rubric_model.py, round 3 of issue 13).
 
 The stored model (course/rubric_model.json) must be what tools/build_rubric_model.py builds from the
-calibration files today, it must never have been trained on the answers that measure it
-(outside/ even ids, independent/), a red flag must still cap, and the feedback must say when the
-overall reading moved a score away from the rubric checklist's.
+calibration files today, it must never read the answers that measure it (independent/), a red flag
+must still send the answer to a person and cap its score (unless the overall reading is above every
+red-flagged harmful answer's: then the person decides, and the feedback says so), and the feedback
+must say when the overall reading moved a score away from the rubric checklist's.
 """
 from __future__ import annotations
 
 import importlib.util
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
@@ -50,12 +50,41 @@ def test_stored_model_is_what_the_build_script_produces():
     _close(built, stored)   # on failure: .venv/bin/python tools/build_rubric_model.py, and commit the JSON
 
 
-def test_the_model_never_trains_on_the_answers_that_measure_it():
-    rows = _builder().training_rows()
-    outside = [r for r in rows if r["set"] == "outside"]
-    assert outside and all(int(re.search(r"(\d+)$", r["id"]).group(1)) % 2 == 1 for r in outside)
+def test_the_model_never_reads_the_answers_that_measure_it(monkeypatch):
+    builder = _builder()
+    rows = builder.training_rows()
+    groups = {r["group"] for r in rows}
+    assert {"team", "outside", "outside2", "outside3"} <= groups and "independent" not in groups
     assert not any(r["set"] == "independent" for r in rows)
-    assert len(outside) == 90
+    # nothing under independent/ is opened while building
+    opened = []
+    real = Path.read_text
+
+    def spy(self, *a, **k):
+        opened.append(self)
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(Path, "read_text", spy)
+    builder.training_rows()
+    assert opened and not [p for p in opened if "independent" in p.parts]
+
+
+def test_out_of_group_estimates_never_come_from_the_answers_writers(monkeypatch):
+    """The blend and the review model are fitted on estimates from models that never saw the
+    answer's writer group: the text model is fitted once per group, without that group."""
+    builder = _builder()
+    fitted = []
+    real = builder.fit_text
+
+    def spy(docs, y, ridge=builder.RIDGE):
+        fitted.append(len(docs))
+        return real(docs, y, ridge)
+
+    monkeypatch.setattr(builder, "fit_text", spy)
+    rows = builder.training_rows()
+    sizes = {g: sum(1 for r in rows if r["group"] == g) for g in {r["group"] for r in rows}}
+    builder.build()
+    assert sorted(fitted) == sorted([len(rows) - n for n in sizes.values()] + [len(rows)])
 
 
 def _calibration_results():
@@ -65,8 +94,15 @@ def _calibration_results():
 
 def test_red_flags_still_cap_and_feedback_explains_a_moved_score():
     results = _calibration_results()
+    trust = rubric_model.model()["flag_trust"]
     flagged = [r for r in results if r.red_flags]
-    assert flagged and all(r.points <= r.rubric_points + 1e-9 and r.needs_review for r in flagged)
+    assert flagged and all(r.needs_review for r in flagged)
+    capped = [r for r in flagged if not r.flag_uncapped]
+    assert capped and all(r.points <= r.rubric_points + 1e-9 for r in capped)
+    for r in flagged:     # uncapped only where the overall reading is above every harmful answer's
+        blended = r.estimate is not None      # integrity checks (copied, stuffed, ...) keep the rubric's cap
+        assert r.flag_uncapped == (blended and r.estimate * 4 / r.max_points >= trust - 0.01), r
+        assert ("Your instructor will check whether your answer really recommends this" in r.feedback) == r.flag_uncapped
     moved = [r for r in results if r.estimate is not None and abs(r.points - r.rubric_points) >= r.max_points / 8]
     still = [r for r in results if r.estimate is not None and abs(r.points - r.rubric_points) < 0.05]
     assert moved and still
@@ -75,6 +111,19 @@ def test_red_flags_still_cap_and_feedback_explains_a_moved_score():
         assert f"Your score, {r.points:g}," in r.feedback
     for r in still:
         assert "How the score was reached" not in r.feedback
+
+
+def test_a_red_flag_on_a_sound_answer_goes_to_a_person_uncapped():
+    """An honest answer that a red flag's phrase match catches: the overall reading is that of a
+    sound answer, so the provisional score is not capped, and a person reads it."""
+    rows = rubric_eval.load("outside2") + rubric_eval.load("outside3")
+    res = [(r, rubric.score(r["question"], r["text"])) for r in rows]
+    uncapped = [(r, x) for r, x in res if x.flag_uncapped]
+    assert uncapped, "no red-flagged answer with a sound overall reading in outside2/outside3"
+    assert all(x.needs_review and x.points > x.rubric_points for r, x in uncapped)
+    assert sum(r["kind"] in ("strong", "good") for r, x in uncapped) > len(uncapped) / 2
+    # and every red-flagged harmful answer there stays capped
+    assert all(not x.flag_uncapped for r, x in res if x.red_flags and r["kind"] in ("harmful", "rejection"))
 
 
 def test_integrity_checks_keep_the_rubrics_score():

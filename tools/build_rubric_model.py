@@ -2,14 +2,20 @@
 
     .venv/bin/python tools/build_rubric_model.py            # writes course/rubric_model.json
     .venv/bin/python tools/build_rubric_model.py --check    # exit 1 when the stored file differs
+    .venv/bin/python tools/build_rubric_model.py --cross-writer   # each writer group scored by a model without it
 
-Trained on the expert-scored calibration answers the scorer may be tuned on: the first set
-(tests/calibration/<question>.yml), tuning/, dev/, reserve/, and the odd-numbered answers of
-outside/ ("outside-tune"). The even-numbered answers of outside/ ("outside-check") and any
-independent/ folder are never read here: they measure what this model does on writers it has not
-seen (tests/test_calibration.py, docs/grading-pipeline.md "Round 3").
+Trained on every expert-scored calibration answer the scorer may learn from: the course team's sets
+(tests/calibration/<question>.yml, tuning/, dev/, reserve/) and every outside writers' folder
+(outside*/). The frozen test split, independent/, is never opened here: it measures what the
+scorer does on writers it has not read (tests/test_calibration.py, docs/grading-pipeline.md).
 
-Deterministic: fixed folds (answer index mod 5), closed-form ridge, Newton steps for the logistic
+Each folder is a writer group. The estimate that the blend, the red-flag trust level and the review
+model are fitted on is out-of-group: it comes from a model that never saw that answer's writers,
+because a student is a writer the model has never read. `--cross-writer` leaves each group out of
+the whole build in turn and prints how the scorer does on it: the settings here were chosen on
+those figures, never on the test split.
+
+Deterministic: folds by writer group, closed-form ridge, Newton steps for the logistic
 model, coefficients rounded. numpy is used at build time only (it comes with matplotlib); scoring
 reads the JSON in pure Python (course/rubric_model.py).
 """
@@ -18,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import sys
 from pathlib import Path
 
@@ -30,28 +35,34 @@ sys.path.insert(0, str(REPO))
 from course import rubric, rubric_eval, rubric_model  # noqa: E402
 from course.rubric_text import analyse, normalise  # noqa: E402
 
-TRAIN_SPLITS = ("legacy", "tuning", "dev", "reserve")
-RIDGE = 0.5            # ridge penalty of the text estimate (chosen by cross-writer check, see docs)
+TEAM_SPLITS = ("legacy", "tuning", "dev", "reserve")   # written by the course team ("team" group)
+NEVER_READ = ("independent",)   # the frozen test split: the build never opens it
+RIDGE = 0.5            # ridge penalty of the text estimate (chosen by the cross-writer check, see docs)
 MIN_DF = 2             # a feature must occur in at least this many training answers
-FOLDS = 5
 LOGIT_L2 = 1.0
 HONEST_BUDGET = 0.2    # at most this share of honest training answers (strong, good) goes to review, all reasons
 NO_DECISION_REVIEW = False  # chosen by the team-only -> outside-tune check: the learned router beats this hand rule
-REVIEW_COST = 0.25     # one honest answer sent to a person costs a quarter of a missed score (chosen by a check within outside-tune: train with ids 1 mod 4, test on 3 mod 4 and back)
+REVIEW_COST = 0.25     # one honest answer sent to a person costs a quarter of a missed score (round 3's check within outside-tune)
 SIG = 6                # significant digits kept in the JSON
 
 
-def outside_half(rows: list[dict], parity: int) -> list[dict]:
-    """outside/ answers whose id number is odd (parity 1, outside-tune) or even (0, outside-check)."""
-    return [r for r in rows if int(re.search(r"(\d+)$", str(r["id"])).group(1)) % 2 == parity]
+def outside_splits(cal_dir: Path | None = None) -> list[str]:
+    """The outside writers' folders (outside/, outside2/, ...): one writer group each."""
+    cal_dir = Path(cal_dir or rubric_eval.CAL_DIR)
+    return sorted(d.name for d in cal_dir.iterdir()
+                  if d.is_dir() and d.name.startswith("outside") and any(d.glob("*.yml")))
 
 
-def training_rows(cal_dir: Path | None = None, outside: bool = True, quarter: int | None = None) -> list[dict]:
-    rows = [r for s in TRAIN_SPLITS for r in rubric_eval.load(s, cal_dir)]
-    out = outside_half(rubric_eval.load("outside", cal_dir), 1) if outside else []
-    if quarter is not None:       # only outside ids = quarter (mod 4): a check within outside-tune
-        out = [r for r in out if int(re.search(r"(\d+)$", str(r["id"])).group(1)) % 4 == quarter]
-    return rows + out
+def training_rows(cal_dir: Path | None = None, exclude: tuple = ()) -> list[dict]:
+    """Every expert-scored answer the scorer may learn from, each tagged with its writer group
+    ("team" for the course team's sets, else the outside folder's name); groups in `exclude` are
+    left out (the cross-writer check). The frozen test split (NEVER_READ) is never opened."""
+    rows = []
+    for s in TEAM_SPLITS:
+        rows += [{**r, "group": "team"} for r in rubric_eval.load(s, cal_dir)]
+    for s in outside_splits(cal_dir):
+        rows += [{**r, "group": s} for r in rubric_eval.load(s, cal_dir)]
+    return [r for r in rows if r["group"] not in exclude]
 
 
 def analysed(text: str):
@@ -59,7 +70,7 @@ def analysed(text: str):
     return analyse(normalise(text)[0])
 
 
-def fit_text(docs: list[dict], y: np.ndarray) -> dict:
+def fit_text(docs: list[dict], y: np.ndarray, ridge: float = RIDGE) -> dict:
     """Ridge regression on L2-normalised TF-IDF (sublinear tf; the norm counts every feature of
     the answer, unseen ones at the largest idf). Solved in its dual form: n answers << features."""
     df: dict[str, int] = {}
@@ -83,7 +94,7 @@ def fit_text(docs: list[dict], y: np.ndarray) -> dict:
         if ss:
             X[r] /= math.sqrt(ss)
     mu = float(y.mean())
-    alpha = np.linalg.solve(X @ X.T + RIDGE * np.eye(n), y - mu)
+    alpha = np.linalg.solve(X @ X.T + ridge * np.eye(n), y - mu)
     w = X.T @ alpha
     return {"intercept": mu, "oov_idf": oov, "table": {t: (float(idf[i]), float(w[i])) for i, t in enumerate(vocab)}}
 
@@ -114,11 +125,10 @@ def rnd(x: float) -> float:
     return float(f"{x:.{SIG}g}")
 
 
-def build(cal_dir: Path | None = None, outside: bool = True, no_decision_review: bool = NO_DECISION_REVIEW,
-          honest_budget: float = HONEST_BUDGET, review_cost: float = REVIEW_COST, quarter: int | None = None) -> dict:
-    """The model as a JSON-ready dict. outside=False trains on the team's answers only (the
-    cross-writer check: measure it on all of outside/)."""
-    rows = training_rows(cal_dir, outside, quarter)
+def build(cal_dir: Path | None = None, exclude: tuple = (), no_decision_review: bool = NO_DECISION_REVIEW,
+          honest_budget: float = HONEST_BUDGET, review_cost: float = REVIEW_COST, ridge: float = RIDGE) -> dict:
+    """The model as a JSON-ready dict, trained on every writer group except those in `exclude`."""
+    rows = training_rows(cal_dir, exclude)
     rubrics = {q: rubric.load_rubric(q) for q in sorted({r["question"] for r in rows})}
     for r in rows:
         rb = rubrics[r["question"]]
@@ -134,21 +144,30 @@ def build(cal_dir: Path | None = None, outside: bool = True, no_decision_review:
         r["blend"] = not any(x.startswith(("copied", "unusual", "keyword-dense", "concept-then", "very long",
                                            "off-topic", "heavy negation")) for x in res.review_reasons)
     y = np.array([float(r["score"]) for r in rows])
-    # out-of-fold estimates: each answer's estimate comes from a model that did not see it
-    for f in range(FOLDS):
-        tr = [i for i in range(len(rows)) if i % FOLDS != f]
-        m = fit_text([rows[i]["terms"] for i in tr], y[tr])
-        for i in range(len(rows)):
-            if i % FOLDS == f:
-                rows[i]["est"] = predict_text(m, rows[i]["terms"])
-    full = fit_text([r["terms"] for r in rows], y)
+    # out-of-group estimates: each answer's estimate comes from a model that saw none of its writer
+    # group's answers, so the blend and the review model below learn how far the estimate can be
+    # trusted on a writer it has never read (a student), not on more answers by a writer it knows
+    groups = sorted({r["group"] for r in rows})
+    for g in groups:
+        tr = [i for i, r in enumerate(rows) if r["group"] != g]
+        m = fit_text([rows[i]["terms"] for i in tr], y[tr], ridge)
+        for r in rows:
+            if r["group"] == g:
+                r["est"] = predict_text(m, r["terms"])
+    full = fit_text([r["terms"] for r in rows], y, ridge)
     blend_rows = [r for r in rows if r["blend"]]
     A = np.array([[1.0, r["share"], r["est"]] for r in blend_rows])
     comb = np.linalg.lstsq(A, np.array([float(r["score"]) for r in blend_rows]), rcond=None)[0]
     stub = {"combine": [float(c) for c in comb]}
+    # a red flag caps (the blend may lower the score, never raise it) unless it did not match the
+    # counselor's own recommendation and the estimate is above that of every red-flagged harmful
+    # answer here, each read by a model that had not seen its writer group: then the flag is more
+    # likely a phrase match on an honest answer (it still goes to a person; see rubric.score_with)
+    harmful_est = [r["est"] for r in rows if r["res"].red_flags and r["blend"] and r["kind"] in ("harmful", "rejection")]
+    flag_trust = math.ceil(10 * max(harmful_est)) / 10 + 0.1 if harmful_est else math.inf
     for r in rows:
         r["final"] = rubric_model.combine(stub, r["share"], r["est"]) if r["blend"] else r["share"]
-        if r["res"].red_flags:        # a red flag caps: the blend may lower the score, never raise it
+        if r["res"].red_flags and (r["est"] < flag_trust or r["res"].flag_firm):
             r["final"] = min(r["final"], r["share"])
     # review model: on answers no hard rule sends to review, predict "more than 1 point from the
     # expert, or a harmful answer above 0.35 of full marks"
@@ -182,13 +201,15 @@ def build(cal_dir: Path | None = None, outside: bool = True, no_decision_review:
             best = (key, thr)
     route["threshold"] = best[1]
     out = {
-        "about": "Built by tools/build_rubric_model.py from tests/calibration (legacy, tuning, dev, reserve, "
-                 "outside odd ids); see course/rubric_model.py. Do not edit by hand.",
+        "about": "Built by tools/build_rubric_model.py from tests/calibration (the team's sets and every "
+                 "outside*/ folder, never independent/); see course/rubric_model.py. Do not edit by hand.",
         "questions": sorted(rubrics),
         "n_train": len(rows),
+        "groups": {g: sum(1 for r in rows if r["group"] == g) for g in groups},
         "intercept": rnd(full["intercept"]),
         "oov_idf": rnd(full["oov_idf"]),
         "combine": [rnd(c) for c in comb],
+        "flag_trust": rnd(flag_trust),
         "route": {k: (rnd(v) if isinstance(v, float) else [rnd(x) for x in v]) for k, v in route.items()},
         "route_features": list(rubric_model.ROUTE_FEATURES),
         "no_decision_review": no_decision_review,
@@ -201,19 +222,49 @@ def dumps(model: dict) -> str:
     return json.dumps(model, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
+def cross_writer(cal_dir: Path | None = None, **kw) -> dict:
+    """Leave one writer group out: for each group, build the model without it and score its answers
+    with that model. {group: rubric_eval.metrics} plus "all" (every answer scored by a model that
+    never saw its writer). This is how the build's settings are chosen; the test split is not used."""
+    import tempfile
+
+    rows_by_group: dict[str, list] = {}
+    for r in training_rows(cal_dir):
+        rows_by_group.setdefault(r["group"], []).append(r)
+    out, every = {}, []
+    saved = rubric_model.MODEL_PATH
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for g, rows in sorted(rows_by_group.items()):
+                path = Path(tmp) / f"without-{g}.json"
+                path.write_text(dumps(build(cal_dir, exclude=(g,), **kw)), encoding="utf-8")
+                rubric_model.MODEL_PATH = path
+                scored = rubric_eval.score_rows([dict(r) for r in rows])
+                out[g] = rubric_eval.metrics(scored)
+                every += scored
+        finally:
+            rubric_model.MODEL_PATH = saved
+    out["all"] = rubric_eval.metrics(every)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="compare with the stored file instead of writing it")
+    ap.add_argument("--cross-writer", action="store_true",
+                    help="leave each writer group out in turn and print how the scorer does on it (writes nothing)")
     ap.add_argument("--out", type=Path, default=rubric_model.MODEL_PATH)
-    ap.add_argument("--team-only", action="store_true", help="train without outside/ (cross-writer check)")
     ap.add_argument("--no-decision-review", type=int, choices=(0, 1), default=int(NO_DECISION_REVIEW))
     ap.add_argument("--honest-budget", type=float, default=HONEST_BUDGET)
     ap.add_argument("--review-cost", type=float, default=REVIEW_COST)
-    ap.add_argument("--quarter", type=int, choices=(1, 3), help="train on outside-tune ids of this value mod 4 only")
+    ap.add_argument("--ridge", type=float, default=RIDGE)
     args = ap.parse_args(argv)
-    text = dumps(build(outside=not args.team_only, no_decision_review=bool(args.no_decision_review),
-                       honest_budget=args.honest_budget, review_cost=args.review_cost,
-                       quarter=args.quarter))
+    kw = dict(no_decision_review=bool(args.no_decision_review), honest_budget=args.honest_budget,
+              review_cost=args.review_cost, ridge=args.ridge)
+    if args.cross_writer:
+        print(rubric_eval.table(cross_writer(**kw), "each writer group scored by a model built without it"))
+        return 0
+    text = dumps(build(**kw))
     if args.check:
         same = args.out.is_file() and args.out.read_text(encoding="utf-8") == text
         print("stored model is up to date" if same else f"{args.out} differs from what the calibration files build")
