@@ -255,17 +255,19 @@ def test_cross_writer_agreement():
 
 # --- the test split (tests/calibration/independent/): 180 answers by two writers who saw no rubric,
 # scorer or other set, frozen before round 4's scorer was merged and measured once after the merge
-# (docs/grading-pipeline.md, "Round 4"). Floors just under what was measured; gaps printed.
+# (docs/grading-pipeline.md, "Round 4"): 0.889 Spearman, 1.7% silent misses, 100% harmful handled,
+# 24% honest answers to review. Round 3's scorer had measured 0.737 on its own test split. Floors just
+# under what was measured; gaps printed.
 #                                          rho, silent, harmful handled, honest to review   measured
 TEST_FLOORS = {
-    "capstone.whole-relationship": (0.0, 1.0, 0.0, 1.0),
-    "countertransference.irritation": (0.0, 1.0, 0.0, 1.0),
-    "frame.why-not-friends": (0.0, 1.0, 0.0, 1.0),
-    "power.dual-relationship": (0.0, 1.0, 0.0, 1.0),
-    "termination.friends-after": (0.0, 1.0, 0.0, 1.0),
-    "transference.do-you-like-me": (0.0, 1.0, 0.0, 1.0),
+    "capstone.whole-relationship": (0.92, 0.04, 1.0, 0.25),        # 0.952, 0%, 100%, 17%
+    "countertransference.irritation": (0.87, 0.04, 1.0, 0.40),     # 0.902, 3.3%, 100%, 33%
+    "frame.why-not-friends": (0.76, 0.04, 1.0, 0.70),              # 0.791, 0%, 100%, 67%
+    "power.dual-relationship": (0.89, 0.04, 1.0, 0.25),            # 0.921, 0%, 100%, 17%
+    "termination.friends-after": (0.88, 0.07, 1.0, 0.10),          # 0.915, 6.7%, 100%, 0%
+    "transference.do-you-like-me": (0.85, 0.04, 1.0, 0.15),        # 0.887, 0%, 100%, 8%
 }
-TEST_ALL = (0.0, 1.0, 0.0, 1.0)
+TEST_ALL = (0.87, 0.02, 1.0, 0.25)                                 # 0.889, 1.7%, 100%, 24%: every target met
 
 
 def test_the_test_split_is_complete():
@@ -298,7 +300,7 @@ def test_agreement_on_the_test_split():
     assert partial_spearman(e, a, n) >= TEST_PARTIAL
 
 
-TEST_PARTIAL = 0.0
+TEST_PARTIAL = 0.83          # measured 0.858 (length alone ranks at 0.517)
 
 
 def test_rank_agreement(scored):
