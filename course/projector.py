@@ -7,6 +7,7 @@ notebook, and a clicker's keys once the view has the focus (click anywhere on it
 
     PageDown, Right, Down, Space    next: reveal the next card; after the last card, follow the
                                     room's choice; at an ending, show the map with the class's path
+                                    (the notebook scrolls to bring the map into view)
     PageUp, Left, Up, Backspace     back: hide the last card; at a scene's start, go back a scene
     Enter                           follow the room's choice (or press the button that has the focus)
     R                               reveal the next card
@@ -166,6 +167,33 @@ KEYS_JS = """
     var button = root.querySelector("button.pv-" + action);
     if (button && !button.disabled) { press(root, button); }
   }, true);
+  // The debrief: the map takes the place of the ending's text, often above what the notebook
+  // shows. Once its picture is drawn, scroll the notebook (its own scroller, never JupyterLab's
+  // panels) so that the map is in view: its top at the top if it is taller than the view.
+  function scroller(el) {
+    for (var p = el.parentElement; p; p = p.parentElement) {
+      var o = getComputedStyle(p).overflowY;
+      if ((o === 'auto' || o === 'scroll') && p.scrollHeight > p.clientHeight) { return p; }
+    }
+    return document.scrollingElement;
+  }
+  function bringIntoView(map) {
+    if (!map.isConnected) { return; }
+    var s = scroller(map), r = map.getBoundingClientRect();
+    var a = s === document.scrollingElement ? {top: 0, bottom: window.innerHeight} : s.getBoundingClientRect();
+    if (r.top < a.top || r.height > a.bottom - a.top) { s.scrollTop += r.top - a.top; }
+    else if (r.bottom > a.bottom) { s.scrollTop += r.bottom - a.bottom; }
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (rec) {
+      rec.addedNodes.forEach(function (n) {
+        if (n.nodeType !== 1) { return; }
+        var sel = '.vignette-projector .vignette-map', map = n.closest(sel) || n.querySelector(sel);
+        var img = map && map.querySelector('img');
+        if (img) { img.decode().then(null, function () {}).then(function () { bringIntoView(map); }); }
+      });
+    });
+  }).observe(document.body, {childList: true, subtree: true});
 })();
 """ % ("{" + ", ".join(f'"{k}": "{v}"' for k, v in KEYS.items()) + "}")
 

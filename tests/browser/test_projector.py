@@ -51,6 +51,22 @@ def map_geometry(img) -> dict:
     return {**g, "scale": min(g["w"] / g["nw"], g["h"] / g["nh"])}
 
 
+def map_in_view(img, wait: float = 10) -> dict:
+    """The <img>'s top and bottom and those of the notebook's visible area, once the picture is
+    wholly inside it (or as they are after `wait` seconds)."""
+    import time
+
+    deadline = time.time() + wait
+    while True:
+        g = img.evaluate("""e => { const r = e.getBoundingClientRect();
+          const a = (e.closest('.jp-WindowedPanel-outer') || e.closest('.jp-Notebook')).getBoundingClientRect();
+          return {top: r.top, bottom: r.bottom, area_top: a.top, area_bottom: a.bottom}; }""")
+        g["inside"] = g["top"] >= g["area_top"] - 1 and g["bottom"] <= g["area_bottom"] + 1
+        if g["inside"] or time.time() > deadline:
+            return g
+        time.sleep(0.2)
+
+
 def test_a_map_taller_than_the_screen_is_fitted_and_z_shows_it_at_a_readable_full_size(
         lab, _browser, open_notebook, run_all, artifacts):
     """The tallest map (a vignette with many rows): fitted, the whole of it is in the notebook's
@@ -198,6 +214,10 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
               f"{g['area']:.0f} px notebook area: smallest label {shown:.1f} px")
         assert shown >= 20
         assert g["h"] <= g["area"], "the whole map fits the notebook's visible height"
+        seen = map_in_view(img)   # in view without the leader scrolling
+        print(f"map at the debrief: {seen['top']:.0f}-{seen['bottom']:.0f} px in the notebook's "
+              f"{seen['area_top']:.0f}-{seen['area_bottom']:.0f} px")
+        assert seen["inside"], seen
         leader.screenshot(path=str(artifacts / "projector_map.png"))
         leader.keyboard.press("z")            # full size: as wide as the view, the page scrolls
         expect(view.locator(".pv-map.pv-map-full img")).to_be_visible()
