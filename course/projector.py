@@ -115,7 +115,7 @@ KEYS_JS = """
     });
   }
   var queue = Promise.resolve(), waiting = 0, passing = null;
-  function press(root, button) {
+  function press(root, find) {   // find(): the button, looked up when its turn comes
     var box = document.activeElement;
     if (box && box.matches('.pv-typed input') && root.contains(box)) { focusView(root); }   // the box settles its value
     waiting += 1;
@@ -126,7 +126,8 @@ KEYS_JS = """
       });
     }).then(function () {
       waiting -= 1;
-      if (button.isConnected && !button.disabled) { passing = button; button.click(); passing = null; }
+      var button = find();
+      if (button && button.isConnected && !button.disabled) { passing = button; button.click(); passing = null; }
     });
   }
   window.addEventListener('click', function (ev) {
@@ -137,7 +138,7 @@ KEYS_JS = """
       if (button === passing || (!waiting && synced(root))) { return; }
       ev.preventDefault();
       ev.stopImmediatePropagation();
-      press(root, button);
+      press(root, function () { return button; });
       return;
     }
     if (ev.target.closest('input, select, textarea, a, summary')) { return; }
@@ -164,8 +165,7 @@ KEYS_JS = """
     ev.preventDefault();
     ev.stopPropagation();
     ev.stopImmediatePropagation();
-    var button = root.querySelector("button.pv-" + action);
-    if (button && !button.disabled) { press(root, button); }
+    press(root, function () { return root.querySelector("button.pv-" + action); });
   }, true);
   // The debrief: the map takes the place of the ending's text, often above what the notebook
   // shows. Once its picture is drawn, scroll the notebook (its own scroller, never JupyterLab's
