@@ -7,6 +7,7 @@ notebook, and a clicker's keys once the view has the focus (click anywhere on it
 
     PageDown, Right, Down, Space    next: reveal the next card; after the last card, follow the
                                     room's choice; at an ending, show the map with the class's path
+                                    (the notebook scrolls to bring the map into view)
     PageUp, Left, Up, Backspace     back: hide the last card; at a scene's start, go back a scene
     Enter                           follow the room's choice (or press the button that has the focus)
     R                               reveal the next card
@@ -90,17 +91,58 @@ _CSS = """<style>
 
 # Catches a clicker's keys while the focus is inside a projector view (window, capture phase:
 # before JupyterLab's own shortcuts see them) and presses the matching button of that view.
+# A count box sends its first keystroke at once and holds the rest back while the kernel is busy
+# (ipywidgets), but a button's press is never held back: a press right after typing would reach
+# the kernel before the last digits. So a press (a key, or a click on one of the view's buttons)
+# waits until the kernel has drawn the counts the boxes show (the data-typed of the options), and
+# presses are kept in order.
 KEYS_JS = """
 (function () {
   if (window.__courseProjectorKeys) { return; }
   window.__courseProjectorKeys = true;
   var MAP = %s;
   function rootOf(el) { return el && el.closest ? el.closest('.vignette-projector') : null; }
-  window.addEventListener('click', function (ev) {
-    var root = rootOf(ev.target);
-    if (!root || ev.target.closest('button, input, select, textarea, a, summary')) { return; }
+  function focusView(root) {
     if (!root.hasAttribute('tabindex')) { root.setAttribute('tabindex', '0'); }
     root.focus({preventScroll: true});
+  }
+  function synced(root) {   // every count box shows what the kernel last counted
+    var shown = root.querySelector('.pv-options-view [data-typed]');
+    if (!shown) { return true; }
+    var kernel = shown.getAttribute('data-typed').split(' ');
+    return Array.prototype.every.call(root.querySelectorAll('.pv-typed input'), function (box, k) {
+      return parseInt(box.value, 10) === parseInt(kernel[k], 10);
+    });
+  }
+  var queue = Promise.resolve(), waiting = 0, passing = null;
+  function press(root, find) {   // find(): the button, looked up when its turn comes
+    var box = document.activeElement;
+    if (box && box.matches('.pv-typed input') && root.contains(box)) { focusView(root); }   // the box settles its value
+    waiting += 1;
+    queue = queue.then(function () {
+      return new Promise(function (done) {
+        var until = Date.now() + 30000;
+        (function check() { if (synced(root) || Date.now() > until) { done(); } else { setTimeout(check, 50); } })();
+      });
+    }).then(function () {
+      waiting -= 1;
+      var button = find();
+      if (button && button.isConnected && !button.disabled) { passing = button; button.click(); passing = null; }
+    });
+  }
+  window.addEventListener('click', function (ev) {
+    var root = rootOf(ev.target);
+    if (!root) { return; }
+    var button = ev.target.closest('button');
+    if (button) {
+      if (button === passing || (!waiting && synced(root))) { return; }
+      ev.preventDefault();
+      ev.stopImmediatePropagation();
+      press(root, function () { return button; });
+      return;
+    }
+    if (ev.target.closest('input, select, textarea, a, summary')) { return; }
+    focusView(root);
   }, true);
   // The view redraws itself after every step: the element that had the focus (a count box, a
   // card's button) can vanish, and the focus then falls back to the page's body until the kernel
@@ -111,8 +153,7 @@ KEYS_JS = """
     var root = rootOf(ev.target);
     if (!root && last && last.isConnected && (ev.target === document.body || ev.target === document.documentElement)) {
       root = last;
-      if (!root.hasAttribute('tabindex')) { root.setAttribute('tabindex', '0'); }
-      root.focus({preventScroll: true});
+      focusView(root);
     }
     if (!root || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     var action = MAP[ev.key];
@@ -124,9 +165,35 @@ KEYS_JS = """
     ev.preventDefault();
     ev.stopPropagation();
     ev.stopImmediatePropagation();
-    var button = root.querySelector("button.pv-" + action);
-    if (button && !button.disabled) { button.click(); }
+    press(root, function () { return root.querySelector("button.pv-" + action); });
   }, true);
+  // The debrief: the map takes the place of the ending's text, often above what the notebook
+  // shows. Once its picture is drawn, scroll the notebook (its own scroller, never JupyterLab's
+  // panels) so that the map is in view: its top at the top if it is taller than the view.
+  function scroller(el) {
+    for (var p = el.parentElement; p; p = p.parentElement) {
+      var o = getComputedStyle(p).overflowY;
+      if ((o === 'auto' || o === 'scroll') && p.scrollHeight > p.clientHeight) { return p; }
+    }
+    return document.scrollingElement;
+  }
+  function bringIntoView(map) {
+    if (!map.isConnected) { return; }
+    var s = scroller(map), r = map.getBoundingClientRect();
+    var a = s === document.scrollingElement ? {top: 0, bottom: window.innerHeight} : s.getBoundingClientRect();
+    if (r.top < a.top || r.height > a.bottom - a.top) { s.scrollTop += r.top - a.top; }
+    else if (r.bottom > a.bottom) { s.scrollTop += r.bottom - a.bottom; }
+  }
+  new MutationObserver(function (records) {
+    records.forEach(function (rec) {
+      rec.addedNodes.forEach(function (n) {
+        if (n.nodeType !== 1) { return; }
+        var sel = '.vignette-projector .vignette-map', map = n.closest(sel) || n.querySelector(sel);
+        var img = map && map.querySelector('img');
+        if (img) { img.decode().then(null, function () {}).then(function () { bringIntoView(map); }); }
+      });
+    });
+  }).observe(document.body, {childList: true, subtree: true});
 })();
 """ % ("{" + ", ".join(f'"{k}": "{v}"' for k, v in KEYS.items()) + "}")
 
@@ -283,9 +350,9 @@ class ProjectorView(widgets.VBox):
             if box.description in by_letter:
                 box.value = int(by_letter[box.description])
 
-    def _on_typed(self, change) -> None:
-        box = change["owner"]
-        self._typed_counts.setdefault(self.scene.id, {})[box.description] = int(change["new"] or 0)
+    def _on_typed(self, change, scene_id: str) -> None:
+        box = change["owner"]   # a box counts for the scene it was made for, even arriving late
+        self._typed_counts.setdefault(scene_id, {})[box.description] = int(change["new"] or 0)
         self._render()
 
     def _on_mark(self, change) -> None:
@@ -316,7 +383,7 @@ class ProjectorView(widgets.VBox):
                                          tooltip=f"Votes for {LETTERS[pos]} (hands, cards or a poll)",
                                          style={"description_width": "initial"}, layout=widgets.Layout(width="auto"))
             box.add_class("pv-typed")
-            box.observe(self._on_typed, names="value")
+            box.observe(lambda change, at=sid: self._on_typed(change, at), names="value")
             self.typed.append(box)
         self.counts_box.children = [widgets.HTML('<span class="pv-muted">Votes typed in:</span>'), *self.typed]
         marked = self._marked.get(sid)
@@ -467,7 +534,10 @@ class ProjectorView(widgets.VBox):
                  if self.folder is not None else "")
         head = (f"<strong>What would you say? Vote A&ndash;{LETTERS[len(scene.choices) - 1]}.</strong>"
                 f'<span class="pv-muted"> {total} vote{"" if total == 1 else "s"} so far.{where}</span>')
-        return f'<div class="pv-box" style="border:1px solid #9ca3af">{head}<ol class="pv-options">{"".join(rows)}</ol></div>'
+        typed = self._typed_counts.get(scene.id, {})   # what the key script waits for (KEYS_JS)
+        seen = " ".join(str(int(typed.get(LETTERS[p], 0))) for p in range(len(scene.choices)))
+        return (f'<div class="pv-box" style="border:1px solid #9ca3af" data-typed="{seen}">{head}'
+                f'<ol class="pv-options">{"".join(rows)}</ol></div>')
 
     def _card(self, index: int, full: bool) -> widgets.Widget:
         scene = self.scene

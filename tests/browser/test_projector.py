@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 
 from course.figures.vignette_map import vignette_map
 from course.player import LETTERS, order_seed, shuffled_order
@@ -48,6 +49,22 @@ def map_geometry(img) -> dict:
       return {w: r.width, h: r.height, nw: e.naturalWidth, nh: e.naturalHeight,
               area: area.getBoundingClientRect().height}; }""")
     return {**g, "scale": min(g["w"] / g["nw"], g["h"] / g["nh"])}
+
+
+def map_in_view(img, wait: float = 10) -> dict:
+    """The <img>'s top and bottom and those of the notebook's visible area, once the picture is
+    wholly inside it (or as they are after `wait` seconds)."""
+    import time
+
+    deadline = time.time() + wait
+    while True:
+        g = img.evaluate("""e => { const r = e.getBoundingClientRect();
+          const a = (e.closest('.jp-WindowedPanel-outer') || e.closest('.jp-Notebook')).getBoundingClientRect();
+          return {top: r.top, bottom: r.bottom, area_top: a.top, area_bottom: a.bottom}; }""")
+        g["inside"] = g["top"] >= g["area_top"] - 1 and g["bottom"] <= g["area_bottom"] + 1
+        if g["inside"] or time.time() > deadline:
+            return g
+        time.sleep(0.2)
 
 
 def test_a_map_taller_than_the_screen_is_fitted_and_z_shows_it_at_a_readable_full_size(
@@ -197,6 +214,10 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
               f"{g['area']:.0f} px notebook area: smallest label {shown:.1f} px")
         assert shown >= 20
         assert g["h"] <= g["area"], "the whole map fits the notebook's visible height"
+        seen = map_in_view(img)   # in view without the leader scrolling
+        print(f"map at the debrief: {seen['top']:.0f}-{seen['bottom']:.0f} px in the notebook's "
+              f"{seen['area_top']:.0f}-{seen['area_bottom']:.0f} px")
+        assert seen["inside"], seen
         leader.screenshot(path=str(artifacts / "projector_map.png"))
         leader.keyboard.press("z")            # full size: as wide as the view, the page scrolls
         expect(view.locator(".pv-map.pv-map-full img")).to_be_visible()
@@ -209,3 +230,62 @@ def test_projector_by_keyboard_with_a_second_pages_vote(lab, _browser, open_note
     finally:
         leader.context.close()
         student.context.close()
+
+
+def _busy_button(seconds: int = 4) -> str:
+    """A cell whose button keeps the kernel busy for `seconds` (a slow server, a loaded hub)."""
+    return ("import time, ipywidgets as w\nbusy = w.Button(description='Keep the kernel busy')\n"
+            f"busy.add_class('busy-maker')\nbusy.on_click(lambda _b: time.sleep({seconds}))\nbusy")
+
+
+@pytest.mark.parametrize("by", ["PageDown", "mouse"])
+def test_a_count_typed_while_the_kernel_is_busy_counts_before_the_view_moves_on(
+        by, lab, _browser, open_notebook, run_all):
+    """The leader types a count while the kernel is busy and the clicker goes on at once: every
+    card, then the room's choice. ipywidgets sends the first keystroke of a box and holds back the
+    rest until the kernel has handled it, and does not hold back a button's press. Before the
+    key script waited for the counts, the presses overtook "12" in about half the runs: the
+    kernel saw "1", the class followed A (5 votes) instead of B (12) and the step was recorded
+    with B's 1 vote. The same with the mouse on "Next"."""
+    from playwright.sync_api import expect
+
+    from course.progress import ProgressStore
+
+    session = "busy-room"
+    v = load_vignette(TIRED)
+    order = shuffled_order(order_seed(v, "discussion", session), "opening", len(v.scenes["opening"].choices))
+    a, b = (v.scenes["opening"].choices[i] for i in order[:2])
+    assert a.next != b.next, "the test needs A and B to lead to different scenes"
+    _notebook(lab.root / "projector_busy.ipynb",
+              f"from course import play\nplay({TIRED!r}, mode='projector', session={session!r})",
+              _busy_button())
+    page = _browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_notebook(page, "projector_busy.ipynb")
+        run_all(page)
+        view = page.locator(".vignette-projector").first
+        boxes = view.locator(".pv-typed input")
+        boxes.nth(0).fill("5")                  # A: 5, typed while the kernel is idle
+        expect(view.locator(".pv-options-view")).to_contain_text("5 votes so far")
+        page.locator(".busy-maker button, button.busy-maker").first.click()
+        page.get_by_text("Python 3 (ipykernel) | Busy").first.wait_for()
+        boxes.nth(1).focus()                    # B: 12, typed while the kernel sleeps
+        page.keyboard.press("Control+a")
+        page.keyboard.type("12", delay=20)
+        for _ in range(len(order) + 1):         # every card, then follow the room's choice
+            if by == "PageDown":
+                page.keyboard.press("PageDown")
+            else:
+                view.locator(".pv-next").click()
+        expect(view.locator(".pv-scene")).to_contain_text("Scene 2", timeout=30_000)
+        expect(view.locator(".pv-options-view")).to_contain_text("What would you say?")
+        scene2 = view.locator(".pv-scene").inner_text()
+        step = next(e for e in ProgressStore(lab.progress).events() if e.kind == "discussion.step")
+        print(f"recorded votes {step.data['votes']}, class went to {step.data['next']}")
+        assert step.data["votes"] == {"A": 5, "B": 12, "C": 0}
+        assert step.data["next"] == b.next
+        assert v.scenes[b.next].lines[0].text[:40] in scene2
+        expect(view.locator(".pv-options-view")).to_contain_text("0 votes so far")   # nothing carried over
+    finally:
+        page.context.close()

@@ -10,6 +10,12 @@ for the rest of the kernel's life, so every later cell that imports the course s
 the text lives here and is copied into each notebook; tests/test_kernel_check.py checks the
 copies and runs a notebook in a kernel without the course.
 
+A cell run by hand before this one in a kernel without the course (after a restart into "Python 3",
+say) still shows the plain `No module named 'course'` traceback. That is left on purpose: such a
+kernel runs nothing of ours but the cell's own code (no startup file, extension or module of the
+course exists there), so only a handler or try/except copied into every cell that uses the course
+could catch it, and that would put Python into the cells students read (00_start_here's are open).
+
     python tools/notebook_src/kernel_check.py notebooks/*.ipynb    # add or refresh, in place
 
 The kernel it names is the one `make kernel` installs (KERNEL_NAME, DISPLAY_NAME).
