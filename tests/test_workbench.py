@@ -118,3 +118,49 @@ def test_report_and_review_agree_after_a_manual_score(course):
     assert q[0].student not in {r.student for r in data.review}
     assert data.reflection_items["answer_1"] == {"n": 4, "auto": 1}
     assert not data.left_out or all(why for _s, why in data.left_out)
+
+
+def test_a_red_flag_caps_the_suggestion_only_while_it_applies():
+    import dataclasses
+
+    from course.grading.workbench import flags_applied, suggested
+    from course.rubric import score
+
+    harmful = score(kit.Q, kit.ANSWERS["ada"])
+    concepts = {"warm-acknowledgment", "frame-protects", "asymmetry"}
+    assert harmful.red_flags and not harmful.flag_uncapped
+    assert flags_applied(harmful) == set(harmful.red_flags)
+    capped = suggested(harmful, concepts)
+    set_aside = suggested(harmful, concepts, flags=set())       # the grader judged the flag a false alarm
+    assert capped <= 0.75 < set_aside
+    assert suggested(harmful, concepts, flags=set(harmful.red_flags)) == capped
+    # a flag the scorer left to a person (flag_uncapped) does not cap until the grader ticks it
+    left = dataclasses.replace(harmful, flag_uncapped=True)
+    assert flags_applied(left) == set() and suggested(left, concepts) == set_aside
+
+
+def test_the_widget_lets_the_grader_set_a_red_flag_aside_and_the_feedback_follows(course):
+    from course.grading.feedback import reconciled_text
+    from course.grading.workbench import Workbench, decision_for, flags_for
+
+    wb = Workbench(kit.A, course)
+    k = [e.student for e in wb.entries].index("ada")
+    wb.go(k)
+    e = wb.entries[k]
+    flag_boxes = [cb for cb in wb.concepts.children if getattr(cb, "flag", None)]
+    assert flag_boxes and all(cb.value for cb in flag_boxes)            # the scorer applied the flag
+    assert all("Red flag applies" in cb.description for cb in flag_boxes)
+    before = wb._suggested
+    for cb in flag_boxes:
+        cb.value = False                                                # the grader sets it aside
+    assert wb._suggested > before
+    wb.score.value = 3.0
+    wb.save_and_next()
+    assert flags_for(course, kit.A, e.student, e.notebook, e.grade_id, 3.0) == []
+    ticked = decision_for(course, kit.A, e.student, e.notebook, e.grade_id, 3.0)
+    assert ticked is not None
+    kw = dict(manual=3.0, auto=e.auto, max_points=4.0, kind="reflection", question=kit.Q, machine_feedback="",
+              ticked=ticked)
+    assert "An important concern" not in reconciled_text(**kw, flags=[])
+    confirmed = reconciled_text(**kw, flags=list(e.result.red_flags))
+    assert "An important concern (your instructor's reading)" in confirmed

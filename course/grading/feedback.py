@@ -86,13 +86,15 @@ def _strip_provisional(text: str) -> str:
 
 
 def reconciled_text(*, manual: float, auto: float | None, max_points: float, kind: str, question: str | None,
-                    machine_feedback: str, ticked: list[str] | None, lens: str = "all", root=None) -> str:
+                    machine_feedback: str, ticked: list[str] | None, lens: str = "all", root=None,
+                    flags: list[str] | None = None) -> str:
     """What the feedback says under an answer a person has scored.
 
     * The person's score comes first, always.
     * Scored in the review workbench (the concepts the grader ticked are on record, with this very
       score): the concept comments are regenerated from the ticked concepts, so they match the
-      person's judgment.
+      person's judgment, and so are the red flags: the concern is shown for each flag the grader
+      judged to apply (`flags`), and not for one the grader set aside.
     * Scored elsewhere (formgrader) at the automatic score: the automatic reading, labelled as
       confirmed by the instructor.
     * Scored elsewhere at another score: the machine's concept list would contradict the person, so
@@ -119,6 +121,13 @@ def reconciled_text(*, manual: float, auto: float | None, max_points: float, kin
             if no:
                 body.append("What to develop:" if yes else "Ideas to bring into your answer:")
                 body += [f"- {c.feedback_missing or c.label}" for c in no]
+            if flags:
+                from course.rubric import _citations
+
+                for f in rub.red_flags:
+                    if f.id in set(flags):
+                        body.append(f"An important concern (your instructor's reading): {f.feedback}"
+                                    f"{_citations(tuple(f.codes))}")
         elif same and machine_feedback:
             body.append("Your instructor read this answer and confirmed the automatic reading:")
             body.append(_strip_provisional(machine_feedback))
@@ -160,7 +169,7 @@ class ReconcileFeedback(NbGraderPreprocessor):
 
         from course.grading import items as itemlib
         from course.grading.pipeline import REVIEW_FILE
-        from course.grading.workbench import decision_for
+        from course.grading.workbench import decision_for, flags_for
 
         info = resources["nbgrader"]
         student, assignment, notebook = info["student"], info["assignment"], info["notebook"]
@@ -204,7 +213,8 @@ class ReconcileFeedback(NbGraderPreprocessor):
             text = reconciled_text(
                 manual=float(manual), auto=auto, max_points=float(mx or 0), kind=str(it.get("kind") or kit.get("kind") or ""),
                 question=kit.get("question"), machine_feedback=str(it.get("feedback") or ""),
-                ticked=decision_for(root, assignment, student, notebook, gid, manual), lens=lens, root=root)
+                ticked=decision_for(root, assignment, student, notebook, gid, manual), lens=lens, root=root,
+                flags=flags_for(root, assignment, student, notebook, gid, manual))
             kept = [o for o in cell.get("outputs") or [] if o.get("output_type") == "display_data"]
             cell.outputs = kept + [
                 from_dict({"output_type": "stream", "name": "stdout", "text": text + "\n"}),

@@ -183,24 +183,34 @@ def load_rubric_for(question: str, root):
     return load_rubric(question, root)
 
 
-def suggested(result, ticked: set[str], rubric=None) -> float:
-    """Points the ticked concepts are worth (weights from the rubric), capped as the scorer caps."""
+def flags_applied(result) -> set[str]:
+    """The red flags the scorer applied to its score: all of them, unless it left them to a person
+    (`flag_uncapped`: the flag did not match the counselor's own recommendation and the rest of the
+    answer reads as a sound one)."""
+    return set() if getattr(result, "flag_uncapped", False) else set(result.red_flags or [])
+
+
+def suggested(result, ticked: set[str], rubric=None, flags: set[str] | None = None) -> float:
+    """Points the ticked concepts are worth (weights from the rubric), capped by the red flags that
+    apply: `flags`, the ones the grader confirmed, or by default the ones the scorer applied."""
     from course.rubric import load_rubric
 
     rubric = rubric or load_rubric(result.question)
     total = sum(c.weight for c in rubric.concepts) or 1.0
     pts = rubric.max_points * sum(c.weight for c in rubric.concepts if c.id in ticked) / total
-    caps = [f.cap for f in rubric.red_flags if f.id in (result.red_flags or [])]
+    applies = flags_applied(result) if flags is None else set(flags)
+    caps = [f.cap for f in rubric.red_flags if f.id in applies and f.id in (result.red_flags or [])]
     if caps:
         pts = min(pts, min(caps))
     return round(pts, 2)
 
 
 def save_grade(root: str | Path | None, assignment: str, entry: Entry, points: float, comment: str = "",
-               ticked: list[str] | None = None) -> None:
+               ticked: list[str] | None = None, flags: list[str] | None = None) -> None:
     """Write the manual score and comment, as formgrader would. `ticked`: the rubric concepts the
-    grader judged present (concept ids); kept in review-decisions.json so that the feedback and the
-    report's concept counts follow the person's judgment, not the scorer's first reading."""
+    grader judged present (concept ids); `flags`: the red flags the grader judged to apply. Both are
+    kept in review-decisions.json so that the feedback and the report's concept counts follow the
+    person's judgment, not the scorer's first reading."""
     from course.grading import gradebook as gbmod
 
     if not 0 <= points <= entry.max_points:
@@ -217,7 +227,7 @@ def save_grade(root: str | Path | None, assignment: str, entry: Entry, points: f
         gb.db.commit()
     entry.manual, entry.comment = float(points), comment.strip()
     record_decision(gbmod.course_root(root), assignment, entry.student, entry.notebook, entry.grade_id,
-                    float(points), ticked)
+                    float(points), ticked, flags)
 
 
 def _decisions_path(root: Path) -> Path:
@@ -234,7 +244,7 @@ def load_decisions(root: Path) -> dict:
 
 
 def record_decision(root: Path, assignment: str, student: str, notebook: str, grade_id: str, score: float,
-                    ticked: list[str] | None) -> None:
+                    ticked: list[str] | None, flags: list[str] | None = None) -> None:
     import os
 
     data = load_decisions(root)
@@ -243,16 +253,18 @@ def record_decision(root: Path, assignment: str, student: str, notebook: str, gr
         slot.pop(grade_id, None)          # a score without ticks: the feedback uses the person's score only
     else:
         slot[grade_id] = {"score": float(score), "ticked": sorted(set(map(str, ticked)))}
+        if flags is not None:
+            slot[grade_id]["flags"] = sorted(set(map(str, flags)))
     path = _decisions_path(root)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data, indent=1, sort_keys=True), encoding="utf-8")
     os.replace(tmp, path)
 
 
-def decision_for(root: Path, assignment: str, student: str, notebook: str, grade_id: str,
-                 manual_score: float | None) -> list[str] | None:
-    """The concepts a grader ticked with the manual score now in the gradebook; None when there is no
-    such record or the score was changed since (for example in formgrader)."""
+def _decision(root: Path, assignment: str, student: str, notebook: str, grade_id: str,
+              manual_score: float | None) -> dict | None:
+    """The grader's record for the manual score now in the gradebook; None when there is none or the
+    score was changed since (for example in formgrader)."""
     if manual_score is None:
         return None
     rec = (((load_decisions(root).get(assignment) or {}).get(student) or {}).get(notebook) or {}).get(grade_id)
@@ -263,7 +275,24 @@ def decision_for(root: Path, assignment: str, student: str, notebook: str, grade
             return None
     except (TypeError, ValueError):
         return None
-    return [str(t) for t in rec["ticked"]]
+    return rec
+
+
+def decision_for(root: Path, assignment: str, student: str, notebook: str, grade_id: str,
+                 manual_score: float | None) -> list[str] | None:
+    """The concepts a grader ticked with the manual score now in the gradebook; None when there is no
+    such record or the score was changed since (for example in formgrader)."""
+    rec = _decision(root, assignment, student, notebook, grade_id, manual_score)
+    return None if rec is None else [str(t) for t in rec["ticked"]]
+
+
+def flags_for(root: Path, assignment: str, student: str, notebook: str, grade_id: str,
+              manual_score: float | None) -> list[str] | None:
+    """The red flags a grader judged to apply with that manual score; None when not on record."""
+    rec = _decision(root, assignment, student, notebook, grade_id, manual_score)
+    if rec is None or not isinstance(rec.get("flags"), list):
+        return None
+    return [str(t) for t in rec["flags"]]
 
 
 def load_comments(root: Path) -> dict[str, list[str]]:
@@ -376,6 +405,10 @@ class Workbench:
             if r.red_flags:
                 bits.append("<b>Red flags (harmful recommendation):</b> "
                             + "; ".join(html.escape(label.get(x, x)) for x in r.red_flags))
+                if getattr(r, "flag_uncapped", False):
+                    bits[-1] += (" <em>(not applied to the automatic score: the flag did not match the "
+                                 "counselor's own recommendation and the rest of the answer reads as a sound one. "
+                                 "Tick it below if the answer really recommends this.)</em>")
             dec = [label.get(d, d) for d in r.decisions if d not in r.red_flags]
             bits.append("<b>Also recommends:</b> " if r.red_flags else "<b>Recommends:</b> ")
             bits[-1] += "; ".join(html.escape(x) for x in dec) or "no clear decision"
@@ -402,6 +435,19 @@ class Workbench:
                 cb.concept = c.id
                 cb.observe(lambda _ch: self._suggest(), names="value")
                 boxes.append(cb)
+            # a red flag caps the suggested score while its box is ticked: ticked where the scorer
+            # applied it, unticked where it left the flag to a person (flag_uncapped)
+            applied = flags_applied(r)
+            confirmed = flags_for(self.root, self.assignment, e.student, e.notebook, e.grade_id, e.manual)
+            if confirmed is not None:
+                applied = set(confirmed)
+            for fid in r.red_flags or []:
+                cb = w.Checkbox(value=fid in applied, indent=False,
+                                description=f"Red flag applies: {label.get(fid, fid)} (caps the score)")
+                cb.flag = fid
+                cb.add_class("wb-flag")
+                cb.observe(lambda _ch: self._suggest(), names="value")
+                boxes.append(cb)
         self.concepts.children = boxes
         for c in (self.text, self.info, self.concepts, self.suggestion, self.score, self.comment,
                   self.saved_comments, self.keep_comment, self.save_btn, self.skip_btn, self.back_btn):
@@ -421,8 +467,9 @@ class Workbench:
             self._suggested = 0.0
             self.suggestion.value = ""
             return
-        ticked = {cb.concept for cb in self.concepts.children if cb.value}
-        self._suggested = suggested(e.result, ticked, load_rubric_for(e.result.question, self.root))
+        ticked = {cb.concept for cb in self.concepts.children if getattr(cb, "concept", None) and cb.value}
+        flags = {cb.flag for cb in self.concepts.children if getattr(cb, "flag", None) and cb.value}
+        self._suggested = suggested(e.result, ticked, load_rubric_for(e.result.question, self.root), flags)
         self.suggestion.value = f"The ticked concepts are worth {self._suggested:g} of {e.max_points:g}."
 
     def _reuse(self, change) -> None:
@@ -440,8 +487,10 @@ class Workbench:
             return
         e = self.entries[self.i]
         try:
-            ticked = [cb.concept for cb in self.concepts.children if cb.value] if e.result is not None else None
-            save_grade(self.root, self.assignment, e, float(self.score.value), self.comment.value, ticked)
+            boxes = self.concepts.children if e.result is not None else ()
+            ticked = [cb.concept for cb in boxes if getattr(cb, "concept", None) and cb.value] if e.result is not None else None
+            flags = [cb.flag for cb in boxes if getattr(cb, "flag", None) and cb.value] if e.result is not None else None
+            save_grade(self.root, self.assignment, e, float(self.score.value), self.comment.value, ticked, flags)
         except CourseError as exc:
             self.status.value = f"<p>{html.escape(str(exc))}</p>"
             return
