@@ -61,6 +61,10 @@ def test_three_flagged_answers_graded_by_keyboard(page, lab, open_notebook, run_
         student = header.split(": ", 1)[1].split(",")[0]
         if student == "ada":  # the one flagged answer with concepts found: its evidence is highlighted
             expect(bench.locator(".wb-evidence").first).to_be_visible()
+            # and its red flag has a box the grader can untick; the scorer applied it, so it is ticked
+            flag = bench.locator(".wb-flag input[type=checkbox]").first
+            expect(flag).to_be_visible()
+            expect(flag).to_be_checked()
         _tab_to(page, lambda a: a["score"] and a["tag"] == "INPUT")
         page.keyboard.press("Control+A")
         page.keyboard.type(points)
