@@ -61,6 +61,10 @@ APPROVAL = frozenset("""
 fine okay ok harmless acceptable reasonable best caring natural healthy kind good nice great
 """.split())
 MAX_CHARS = 40_000            # about 6,000 words
+GET_STATES = frozenset("""curious interested clear ready comfortable anxious defensive upset angry irritated
+annoyed frustrated attached close closer involved""".split())
+WH_OPENERS = frozenset({"who", "what", "where", "when", "how", "which", "whom", "whose"})
+DETERMINERS = frozenset({"the", "a", "an", "its", "this", "that", "their", "our", "his", "any", "every"})
 # words before "meeting" that make it a noun ("the next supervision meeting"), not the act of meeting
 MEETING_NOUNS = frozenset("""the a an next last this that our their weekly monthly supervision team staff
 case clinical consultation peer group board planning review""".split())
@@ -1021,6 +1025,17 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
         if (a0 == a1 and norm[a0] in ("meeting", "meetings") and a0 > 0 and sent[a0 - 1] == sent[a0]
                 and norm[a0 - 1] in MEETING_NOUNS):
             continue               # "at the next supervision meeting": a noun, not meeting her
+        if (norm[a0] in ("end", "ending", "termination") and a0 > 0 and sent[a0 - 1] == sent[a0]
+                and norm[a0 - 1] in DETERMINERS):
+            continue               # "when the ending of counseling comes into view": a noun, not ending it
+        if (norm[a0] in ("explain", "explains", "explained") and a0 > 0 and sent[a0 - 1] == sent[a0]
+                and norm[a0 - 1] in REFERS_BACK):
+            continue               # "that explains why the irritation feels bigger": a fact explains, nobody tells
+        if _wh_question(doc, a0):
+            continue               # "Who else could she have lunch with?": a question, not advice
+        if (norm[a0] in ("get", "gets", "got", "getting") and a0 + 1 < len(norm) and norm[a0 + 1] in GET_STATES
+                and sent[a0 + 1] == sent[a0]):
+            continue               # "get curious about what Saturday would give her": a state of mind
         if a0 == a1 and norm[a0].endswith(("ance", "ence")) and len(norm[a0]) > 7:
             continue               # "empathy and acceptance are meant to offer": a noun, not the act
         if (len(pat.slots) == 1 and norm[a1] == "yes" and a1 + 2 < len(norm) and norm[a1 + 1] == "to"
@@ -1070,6 +1085,18 @@ def _flag_match(doc: _Doc, pat: _Pattern, window: int, unless: frozenset = froze
                     continue
             return lo, hi, a0
     return None
+
+
+def _wh_question(doc: _Doc, i: int) -> bool:
+    """Is token i in a question a wh-word opens just before it ("... the actual goal: who else could
+    she have lunch with?")? Not "why": "Why not just have lunch?" is advice."""
+    a = doc.a
+    first, end, _ = a.sentences[a.sent[i]]
+    if not any(a.norm[k] in WH_OPENERS for k in range(max(first, i - 6), i)):
+        return False
+    stop = a.spans(end - 1)[end - 1][1]
+    rest = a.low[stop:stop + 3].lstrip(" \"'\u201d)")
+    return rest.startswith("?")
 
 
 def _firm(doc: _Doc, i: int) -> bool:
