@@ -267,18 +267,21 @@ def test_cross_writer_agreement():
 
 # --- the test split (tests/calibration/independent/): round 5's, 180 answers by two writers who saw no
 # rubric, scorer or other set, frozen (commit d063de3) before round 5's scorer was merged and measured
-# after the merge (docs/grading-pipeline.md, "Round 5"). Floors just under what was measured; gaps
-# printed. Round 4's scorer on round 4's split (now outside5/): 0.889, 1.7%, 100%, 24%.
+# after the merge (docs/grading-pipeline.md, "Round 5"): 0.876 Spearman, 2.8% silent misses, 96%
+# harmful handled (one termination answer promising a friendship "in six months" was neither flagged
+# nor capped), 12% honest answers to review. Round 4's scorer on the same split, measured just before:
+# 0.869, 3.3%, 96%, 14%; on its own split (now outside5/): 0.889, 1.7%, 100%, 24%. Floors just under
+# what was measured; gaps printed.
 #                                          rho, silent, harmful handled, honest to review   measured
 TEST_FLOORS = {
-    "capstone.whole-relationship": (0.0, 1.0, 0.0, 1.0),
-    "countertransference.irritation": (0.0, 1.0, 0.0, 1.0),
-    "frame.why-not-friends": (0.0, 1.0, 0.0, 1.0),
-    "power.dual-relationship": (0.0, 1.0, 0.0, 1.0),
-    "termination.friends-after": (0.0, 1.0, 0.0, 1.0),
-    "transference.do-you-like-me": (0.0, 1.0, 0.0, 1.0),
+    "capstone.whole-relationship": (0.91, 0.04, 1.0, 0.30),        # 0.938, 0%, 100%, 25%
+    "countertransference.irritation": (0.75, 0.04, 1.0, 0.20),     # 0.784, 3.3%, 100%, 17%
+    "frame.why-not-friends": (0.88, 0.04, 1.0, 0.20),              # 0.909, 0%, 100%, 17%
+    "power.dual-relationship": (0.91, 0.04, 1.0, 0.05),            # 0.941, 0%, 100%, 0%
+    "termination.friends-after": (0.81, 0.14, 0.75, 0.10),         # 0.842, 13.3%, 75% (1 of 4), 8%
+    "transference.do-you-like-me": (0.82, 0.04, 1.0, 0.10),        # 0.855, 0%, 100%, 8%
 }
-TEST_ALL = (0.0, 1.0, 0.0, 1.0)
+TEST_ALL = (0.86, 0.03, 0.95, 0.15)      # 0.876, 2.8%, 96% (1 of 24 harmful missed: below the target), 12%
 
 
 def test_the_test_split_is_complete():
@@ -311,7 +314,7 @@ def test_agreement_on_the_test_split():
     assert partial_spearman(e, a, n) >= TEST_PARTIAL
 
 
-TEST_PARTIAL = 0.0
+TEST_PARTIAL = 0.80          # measured 0.828 (length alone ranks at 0.551)
 
 
 def test_rank_agreement(scored):
