@@ -267,6 +267,7 @@ class Rubric:
     red_flags: list
     misconceptions: list
     topic_atoms: frozenset
+    case_names: frozenset      # the names of the case's people, lowercase (optional; off-topic check)
     referent_atoms: frozenset
     key_atoms: frozenset
     checks: dict
@@ -438,6 +439,7 @@ def build_rubric(data: dict, path: Path) -> Rubric:
         prompt=prompt, max_points=float(data.get("max_points", 4)),
         min_words=int(_num(data.get("min_words"), 40)), min_sentences=int(_num(data.get("min_sentences"), 2)),
         concepts=concepts, red_flags=flags, misconceptions=mis, topic_atoms=frozenset(topic),
+        case_names=frozenset(str(t).strip().lower() for t in data.get("case_names") or []),
         referent_atoms=frozenset(refs), key_atoms=frozenset(keys),
         checks=checks, vocab=vocab, concept_atoms=concept_atoms,
         prompt_ngrams=pngrams, path=Path(path),
@@ -472,6 +474,33 @@ def load_rubric(question_id: str, root=None) -> Rubric:
 @lru_cache(maxsize=None)
 def _load_rubric_cached(path: str, _mtime: int) -> Rubric:  # cached per file, so two courses never mix
     return load_rubric_file(path)
+
+
+@lru_cache(maxsize=64)
+def _case_names_in(folder: str, _stamp: tuple) -> dict[str, frozenset]:
+    out = {}
+    for p in sorted(Path(folder).glob("*.yml")):
+        try:
+            data, _ = load_yaml(p)
+        except CourseError:
+            continue
+        names = data.get("case_names") if isinstance(data, dict) else None
+        if isinstance(names, list):
+            out[p.stem] = frozenset(str(n).strip().lower() for n in names if isinstance(n, str))
+    return out
+
+
+def _other_case_names(rubric: Rubric) -> frozenset:
+    """The names of the other cases' people, from the rubrics beside this one (a course's own
+    rubrics: its own cases), minus any this case shares."""
+    folder = rubric.path.parent
+    try:
+        stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yml")))
+    except OSError:
+        return frozenset()
+    names = _case_names_in(str(folder), stamp)
+    other = frozenset().union(*[v for k, v in names.items() if k != rubric.question]) if names else frozenset()
+    return other - rubric.case_names
 
 
 def load_rubric_file(path: Path | str) -> Rubric:
@@ -835,6 +864,17 @@ def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:
         on = len(doc.topic_sents)
         if on / len(a.sentences) < float(ck["off_topic_ratio"]) and len(result.found) <= 1:
             reasons.append("off-topic: the answer says little about this scenario")
+    # an answer to another question: it names another case's people and never this case's (an answer
+    # pasted from another assignment finds this question's general ideas too: boundaries, codes)
+    other = _other_case_names(rubric)
+    if rubric.case_names and other:
+        words = a.norm
+        own_named = sum(1 for w in words if w in rubric.case_names)
+        others = sorted({w for w in words if w in other})
+        if not own_named and others and sum(1 for w in words if w in other) >= 2:
+            reasons.append("off-topic: the answer is about another case (it names "
+                           + ", ".join(w.capitalize() for w in others) + ", never this case's people)")
+            points = min(points, float(ck["rejection_cap"]))
 
     # misconceptions: factual errors the course teaches against
     for m in rubric.misconceptions:
@@ -1266,7 +1306,7 @@ def _feedback(rubric: Rubric, r: ScoreResult) -> str:
 
 # --- validation --------------------------------------------------------------------------------
 TOP_KEYS = {"question", "title", "module", "prompt", "max_points", "min_words", "min_sentences",
-            "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms",
+            "concepts", "red_flags", "misconceptions", "terms", "topic_terms", "referents", "key_terms", "case_names",
             "checks", "decisions", "synonyms", "people"}
 DECISION_KEYS = {"id", "label", "harmful", "sound", "expected", "patterns", "unless", "codes", "feedback", "cap"}
 CONCEPT_KEYS = {"id", "label", "weight", "tag", "patterns", "partial", "feedback_found", "feedback_missing"}
@@ -1569,6 +1609,10 @@ def _validate_one(f: Path, report: Report) -> None:
     if kt is not None and (not isinstance(kt, list) or not all(isinstance(t, str) and t.strip() for t in kt)):
         report.add(f, L(("key_terms",)), "'key_terms' must be a list of words",
                    "write e.g. key_terms: [frame, asymmetry, objectiv*]")
+    cn = data.get("case_names")
+    if cn is not None and (not isinstance(cn, list) or not all(isinstance(t, str) and t.strip().isalpha() for t in cn)):
+        report.add(f, L(("case_names",)), "'case_names' must be a list of single words (the case's people)",
+                   "write e.g. case_names: [priya, jordan]")
     tt = data.get("topic_terms")
     if tt is not None and (not isinstance(tt, list) or not all(isinstance(t, str) and t.strip() for t in tt)):
         report.add(f, L(("topic_terms",)), "'topic_terms' must be a list of words", "write e.g. topic_terms: [priya, lunch, friend*]")

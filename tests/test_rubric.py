@@ -351,7 +351,7 @@ def test_bulleted_strong_answer_scores_and_raises_no_flag():
                "- Explain that I can't meet her for lunch, and why: our time belongs to her, and I keep my own needs "
                "out of it.\n- Point out that friends look after each other, which would change what she gets here.\n"
                "- Explore what the request says about her loneliness and how she can meet people outside counseling.")
-    raw = rubric.score_with(load_rubric(Q), bullets)        # the rubric's own reading of the list
+    raw = rubric.score_with(load_rubric(Q), bullets, learned=False)   # the rubric's own reading of the list
     assert raw.red_flags == [] and raw.points >= 3.5
     res = score(Q, bullets)                                 # with the second reading blended in
     assert res.red_flags == [] and res.points >= 3 and not res.needs_review
@@ -765,7 +765,10 @@ def test_an_answer_without_the_expected_decision_goes_to_review():
                         "differential. Robin should decline the roofing discount and the nephew's work, talk with "
                         "Esperanza about what the invitation means to her family, consult a colleague and document "
                         "the reasoning before attending the quinceañera briefly.")
-    assert "declines-business" in declined.decisions and declined.confidence > r.confidence
+    # the signal is there only for the answer without the decision; how much it weighs against the
+    # rest is the review model's call (round 6's model gives both about 0.95)
+    assert "declines-business" in declined.decisions
+    assert not any("does not clearly say" in s for s in declined.signals)
 
 
 def test_validator_checks_expected_and_sound(tmp_path):
@@ -922,6 +925,9 @@ NOT_ADVICE_ROUND4 = [
 ("frame.why-not-friends", "Jordan can say no, then get curious about what Saturday would give her."),
 ("countertransference.irritation", "That explains why the irritation feels bigger than the moment: Sam is reacting to his brother and Tyler."),
 ("transference.do-you-like-me", "Alex keeps noticing the pull, especially when the ending of counseling comes into view."),
+("power.dual-relationship", "Robin should not end the counseling over this; a kind no to the discount keeps the work going."),
+("countertransference.irritation", "Sam notices that Tyler's tone is like his brother's, and takes that to supervision."),
+("termination.friends-after", "No major code sets a waiting period for friendship; Casey should still decline, kindly."),
 ]
 HARMFUL_TWINS_ROUND4 = [
 ("capstone.whole-relationship", "Once the placement ends, we can be friends and get coffee at the bakery."),
@@ -931,6 +937,10 @@ HARMFUL_TWINS_ROUND4 = [
 ("countertransference.irritation", "Sam should explain to Tyler that he reminds Sam of his brother."),
 ("transference.do-you-like-me", "Alex should end the counseling and refer her to someone else."),
 ("transference.do-you-like-me", "Alex can tell her she is the client he looks forward to most each week."),
+("power.dual-relationship", "For that reason Robin should end the counseling relationship and make this the final session."),
+("countertransference.irritation", 'I would say: "The way you brush things off is exactly how my older brother used to talk to me."'),
+("termination.friends-after", "Casey should build in a cooling-off period anyway, as a safeguard, and then meet him."),
+("termination.friends-after", 'Casey could say: "Send me a message in the spring."'),
 ]
 
 
@@ -944,3 +954,31 @@ def test_nouns_questions_states_and_facts_raise_no_flag(q, text):
 def test_the_same_acts_recommended_are_still_flagged(q, text):
     r = score(q, text)
     assert r.red_flags and r.needs_review, (q, text)
+
+
+def test_an_answer_to_another_question_is_off_topic_and_goes_to_a_person():
+    """Pasted from another assignment: it names another case's people and never this case's. Such
+    answers find this question's general ideas (boundaries, codes, supervision) and scored 2-2.7 of 4."""
+    other = ("Sam's irritation with Tyler is countertransference, since Tyler's dismissive tone echoes Sam's older "
+             "brother. Sam should take it to supervision before deciding anything about a transfer, and in the next "
+             "session acknowledge the sharp answer and ask Tyler how it felt. Supervision and the ACA Code of Ethics "
+             "(2014) keep the decision about Tyler's care, not Sam's feelings.")
+    r = score("termination.friends-after", other)
+    assert r.needs_review and any("another case" in x and "Sam" in x and "Tyler" in x for x in r.review_reasons)
+    assert r.points <= 1 and r.estimate is None        # the rubric's cap, no blend
+    # the same answer is on topic for its own question; and naming another case once, beside this
+    # case's people, is not off-topic ("unlike Priya's request, Daniel's comes at the end")
+    assert not any("another case" in x for x in score("countertransference.irritation", other).review_reasons)
+    mixed = ("Unlike Priya's lunch invitation in module 1, Daniel's beer comes after the ending. Casey should decline "
+             "warmly, because the power differential outlasts therapy and Daniel may want to come back.")
+    assert not any("another case" in x for x in score("termination.friends-after", mixed).review_reasons)
+
+
+def test_case_names_are_validated(tmp_path):
+    from course.rubric import validate_files
+
+    src = (Path(__file__).resolve().parents[1] / "grading/rubrics/reflections/termination.friends-after.yml").read_text(encoding="utf-8")
+    bad = tmp_path / "termination.friends-after.yml"
+    bad.write_text(src.replace("case_names: [daniel, casey]", "case_names: [daniel casey, 3]"), encoding="utf-8")
+    problems = [str(p) for p in validate_files([bad]).problems]
+    assert any("case_names" in p and "single words" in p for p in problems), problems
