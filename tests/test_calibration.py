@@ -277,19 +277,20 @@ def test_cross_writer_agreement():
 
 # --- the test split (tests/calibration/independent/): round 6's, 180 answers by two writers who saw no
 # rubric, scorer or other set, frozen (commit 78b1d14) before round 6's scorer was merged and measured
-# after the merge (docs/grading-pipeline.md, "Round 6"). Floors just under what was measured; gaps
-# printed. Earlier rounds, each on its own fresh split: round 4 0.889, 1.7%, 100%, 24% (now outside5/);
+# after the merge (docs/grading-pipeline.md, "Round 6"): 0.897 Spearman, 0.6% silent misses, 100%
+# harmful handled, 25% honest answers to review (the limit). Round 5's scorer on the same split,
+# measured first: 0.890, 0.6%, 100%, 15%. Floors just under what was measured; gaps printed. Earlier rounds, each on its own fresh split: round 4 0.889, 1.7%, 100%, 24% (now outside5/);
 # round 5 0.876, 2.8%, 96%, 12% (now outside6/).
 #                                          rho, silent, harmful handled, honest to review   measured
 TEST_FLOORS = {
-    "capstone.whole-relationship": (0.0, 1.0, 0.0, 1.0),
-    "countertransference.irritation": (0.0, 1.0, 0.0, 1.0),
-    "frame.why-not-friends": (0.0, 1.0, 0.0, 1.0),
-    "power.dual-relationship": (0.0, 1.0, 0.0, 1.0),
-    "termination.friends-after": (0.0, 1.0, 0.0, 1.0),
-    "transference.do-you-like-me": (0.0, 1.0, 0.0, 1.0),
+    "capstone.whole-relationship": (0.90, 0.04, 1.0, 0.40),        # 0.932, 0%, 100%, 33%
+    "countertransference.irritation": (0.83, 0.04, 1.0, 0.10),     # 0.866, 3.3%, 100%, 8%
+    "frame.why-not-friends": (0.91, 0.04, 1.0, 0.10),              # 0.939, 0%, 100%, 8%
+    "power.dual-relationship": (0.87, 0.04, 1.0, 0.45),            # 0.903, 0%, 100%, 42%
+    "termination.friends-after": (0.79, 0.04, 1.0, 0.45),          # 0.822, 0%, 100%, 42%
+    "transference.do-you-like-me": (0.88, 0.04, 1.0, 0.20),        # 0.919, 0%, 100%, 17%
 }
-TEST_ALL = (0.0, 1.0, 0.0, 1.0)
+TEST_ALL = (0.88, 0.01, 1.0, 0.25)                                 # 0.897, 0.6%, 100%, 25%: every target met
 
 
 def test_the_test_split_is_complete():
@@ -322,7 +323,7 @@ def test_agreement_on_the_test_split():
     assert partial_spearman(e, a, n) >= TEST_PARTIAL
 
 
-TEST_PARTIAL = 0.0
+TEST_PARTIAL = 0.83          # measured 0.856 (length alone ranks at 0.538)
 
 
 def test_rank_agreement(scored):
