@@ -476,31 +476,19 @@ def _load_rubric_cached(path: str, _mtime: int) -> Rubric:  # cached per file, s
     return load_rubric_file(path)
 
 
-@lru_cache(maxsize=64)
-def _case_names_in(folder: str, _stamp: tuple) -> dict[str, frozenset]:
-    out = {}
-    for p in sorted(Path(folder).glob("*.yml")):
-        try:
-            data, _ = load_yaml(p)
-        except CourseError:
-            continue
-        names = data.get("case_names") if isinstance(data, dict) else None
-        if isinstance(names, list):
-            out[p.stem] = frozenset(str(n).strip().lower() for n in names if isinstance(n, str))
-    return out
-
-
 def _other_case_names(rubric: Rubric) -> frozenset:
     """The names of the other cases' people, from the rubrics beside this one (a course's own
-    rubrics: its own cases), minus any this case shares."""
-    folder = rubric.path.parent
-    try:
-        stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yml")))
-    except OSError:
-        return frozenset()
-    names = _case_names_in(str(folder), stamp)
-    other = frozenset().union(*[v for k, v in names.items() if k != rubric.question]) if names else frozenset()
-    return other - rubric.case_names
+    rubrics: its own cases), minus any this case shares. Read through the rubric cache; a rubric
+    beside this one that does not load adds nothing."""
+    names: set = set()
+    for q, p in _rubric_files(rubric.path.parent).items():
+        if q == rubric.question:
+            continue
+        try:
+            names |= _load_rubric_cached(str(p), p.stat().st_mtime_ns).case_names
+        except (CourseError, OSError):
+            continue
+    return frozenset(names) - rubric.case_names
 
 
 def load_rubric_file(path: Path | str) -> Rubric:
@@ -866,14 +854,12 @@ def score_with(rubric: Rubric, text, learned: bool = True) -> ScoreResult:
             reasons.append("off-topic: the answer says little about this scenario")
     # an answer to another question: it names another case's people and never this case's (an answer
     # pasted from another assignment finds this question's general ideas too: boundaries, codes)
-    other = _other_case_names(rubric)
-    if rubric.case_names and other:
-        words = a.norm
-        own_named = sum(1 for w in words if w in rubric.case_names)
-        others = sorted({w for w in words if w in other})
-        if not own_named and others and sum(1 for w in words if w in other) >= 2:
+    if rubric.case_names and not any(w in rubric.case_names for w in a.norm):
+        other = _other_case_names(rubric)
+        named = [w for w in a.norm if w in other]
+        if len(named) >= 2:
             reasons.append("off-topic: the answer is about another case (it names "
-                           + ", ".join(w.capitalize() for w in others) + ", never this case's people)")
+                           + ", ".join(w.capitalize() for w in sorted(set(named))) + ", never this case's people)")
             points = min(points, float(ck["rejection_cap"]))
 
     # misconceptions: factual errors the course teaches against
@@ -1147,10 +1133,14 @@ def _firm(doc: _Doc, i: int) -> bool:
         return True
     low = doc.a.low
     if '"' in low or "\u201c" in low:
-        at = doc.a.spans(i)[i][0]
-        return any(q0 <= at < q1 and _counselor_speaks(doc, q0) for q0, q1 in
-                   (m.span() for m in _QUOTE_RE.finditer(low)))
+        q0 = _quote_around(low, doc.a.spans(i)[i][0])
+        return q0 is not None and _counselor_speaks(doc, q0)
     return False
+
+
+def _quote_around(low: str, at: int) -> int | None:
+    """Where the quotation that holds character `at` opens (see _QUOTE_RE), or None."""
+    return next((m.start() for m in _QUOTE_RE.finditer(low) if m.start() <= at < m.end()), None)
 
 
 _LINKS = frozenset(LINK_WORDS)
@@ -1225,9 +1215,8 @@ def _quoting(doc: _Doc, used: list[int], s: int) -> bool:
     low = doc.a.low
     if '"' in low or "\u201c" in low or "'" in low:
         spans = doc.a.spans(max(used))
-        quoted = [m.span() for m in _QUOTE_RE.finditer(low)]
-        for q0, q1 in quoted:
-            if any(q0 <= spans[i][0] < q1 for i in used) and not _counselor_speaks(doc, q0):
+        for q0 in {_quote_around(low, spans[i][0]) for i in used} - {None}:
+            if not _counselor_speaks(doc, q0):
                 return True
     return False
 

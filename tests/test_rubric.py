@@ -884,36 +884,6 @@ NOT_RECOMMENDED_2 = [
 ]
 
 
-@pytest.mark.parametrize("q,text", NOT_RECOMMENDED_2)
-def test_wishes_concessions_and_negated_predicates_raise_no_flag(q, text):
-    r = score(q, text)
-    assert not r.red_flags, (q, r.red_flags)
-
-
-@pytest.mark.parametrize("text", [
-    "I know Priya wants lunch, and Jordan should go with her on Saturday because she is lonely.",
-    "Jordan wants to help, so he should go to lunch with her on Saturday, but keep it short.",
-])
-def test_a_wish_nearby_does_not_hide_the_recommendation(text):
-    assert "social-meeting" in score("frame.why-not-friends", text).red_flags
-
-
-def test_words_after_a_refusing_slot_are_in_its_scope():
-    """'declin* + request' matches 'decline her follow request' (the request is negated by the
-    decline the pattern names) but not a request negated by something else."""
-    from course.rubric import _Doc
-    from course.rubric_text import analyse
-
-    ru = load_rubric("capstone.whole-relationship")
-    pat = next(p for d in ru.decisions if d.id == "declines-follow" for p in d.patterns if p.source.startswith("declin"))
-    assert pat.slots[1].scoped
-    assert _Doc(analyse("I will decline her follow request and raise it in session."), ru).match(pat, 22)
-    assert not _Doc(analyse("I decline to guess, and I will not ignore her request."), ru).match(pat, 22)
-    r = score("countertransference.irritation", "- Supervision before any transfer request.\n- Repair the sharp "
-              "reply next session.\n- Don't transfer just because of irritation.")
-    assert "refer-on-dislike" not in r.misconceptions
-
-
 # Round 4-5 false alarms from other writers' honest answers (issue 13), as general rules; the
 # sentences are written for the test, and each rule's harmful twin must still be flagged.
 NOT_ADVICE_ROUND4 = [
@@ -944,10 +914,34 @@ HARMFUL_TWINS_ROUND4 = [
 ]
 
 
-@pytest.mark.parametrize("q,text", NOT_ADVICE_ROUND4)
-def test_nouns_questions_states_and_facts_raise_no_flag(q, text):
+@pytest.mark.parametrize("q,text", NOT_RECOMMENDED_2 + NOT_ADVICE_ROUND4)
+def test_wishes_concessions_negations_nouns_and_questions_raise_no_flag(q, text):
     r = score(q, text)
     assert not r.red_flags, (q, r.red_flags)
+
+
+@pytest.mark.parametrize("text", [
+    "I know Priya wants lunch, and Jordan should go with her on Saturday because she is lonely.",
+    "Jordan wants to help, so he should go to lunch with her on Saturday, but keep it short.",
+])
+def test_a_wish_nearby_does_not_hide_the_recommendation(text):
+    assert "social-meeting" in score("frame.why-not-friends", text).red_flags
+
+
+def test_words_after_a_refusing_slot_are_in_its_scope():
+    """'declin* + request' matches 'decline her follow request' (the request is negated by the
+    decline the pattern names) but not a request negated by something else."""
+    from course.rubric import _Doc
+    from course.rubric_text import analyse
+
+    ru = load_rubric("capstone.whole-relationship")
+    pat = next(p for d in ru.decisions if d.id == "declines-follow" for p in d.patterns if p.source.startswith("declin"))
+    assert pat.slots[1].scoped
+    assert _Doc(analyse("I will decline her follow request and raise it in session."), ru).match(pat, 22)
+    assert not _Doc(analyse("I decline to guess, and I will not ignore her request."), ru).match(pat, 22)
+    r = score("countertransference.irritation", "- Supervision before any transfer request.\n- Repair the sharp "
+              "reply next session.\n- Don't transfer just because of irritation.")
+    assert "refer-on-dislike" not in r.misconceptions
 
 
 @pytest.mark.parametrize("q,text", HARMFUL_TWINS_ROUND4)

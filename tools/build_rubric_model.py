@@ -36,7 +36,6 @@ from course import rubric, rubric_eval, rubric_model  # noqa: E402
 from course.rubric_text import analyse, normalise  # noqa: E402
 
 TEAM_SPLITS = ("legacy", "tuning", "dev", "reserve")   # written by the course team ("team" group)
-NEVER_READ = ("independent",)   # the frozen test split: the build never opens it
 RIDGE = 0.5            # ridge penalty of the text estimate (chosen by the cross-writer check, see docs)
 MIN_DF = 2             # a feature must occur in at least this many training answers
 LOGIT_L2 = 1.0
@@ -56,7 +55,8 @@ def outside_splits(cal_dir: Path | None = None) -> list[str]:
 def training_rows(cal_dir: Path | None = None, exclude: tuple = ()) -> list[dict]:
     """Every expert-scored answer the scorer may learn from, each tagged with its writer group
     ("team" for the course team's sets, else the outside folder's name); groups in `exclude` are
-    left out (the cross-writer check). The frozen test split (NEVER_READ) is never opened."""
+    left out (the cross-writer check). The frozen test split (independent/) is never opened: only
+    the team's splits and outside*/ folders are read."""
     rows = []
     for s in TEAM_SPLITS:
         rows += [{**r, "group": "team"} for r in rubric_eval.load(s, cal_dir)]

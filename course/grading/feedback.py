@@ -124,8 +124,9 @@ def reconciled_text(*, manual: float, auto: float | None, max_points: float, kin
             if flags:
                 from course.rubric import _citations
 
+                chosen = set(flags)
                 for f in rub.red_flags:
-                    if f.id in set(flags):
+                    if f.id in chosen:
                         body.append(f"An important concern (your instructor's reading): {f.feedback}"
                                     f"{_citations(tuple(f.codes))}")
         elif same and machine_feedback:

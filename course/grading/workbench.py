@@ -467,10 +467,15 @@ class Workbench:
             self._suggested = 0.0
             self.suggestion.value = ""
             return
-        ticked = {cb.concept for cb in self.concepts.children if getattr(cb, "concept", None) and cb.value}
-        flags = {cb.flag for cb in self.concepts.children if getattr(cb, "flag", None) and cb.value}
-        self._suggested = suggested(e.result, ticked, load_rubric_for(e.result.question, self.root), flags)
+        ticked, flags = self._ticks()
+        self._suggested = suggested(e.result, set(ticked), load_rubric_for(e.result.question, self.root), set(flags))
         self.suggestion.value = f"The ticked concepts are worth {self._suggested:g} of {e.max_points:g}."
+
+    def _ticks(self) -> tuple[list[str], list[str]]:
+        """The concepts and the red flags whose boxes are ticked for the answer shown."""
+        boxes = [cb for cb in self.concepts.children if cb.value]
+        return ([cb.concept for cb in boxes if getattr(cb, "concept", None)],
+                [cb.flag for cb in boxes if getattr(cb, "flag", None)])
 
     def _reuse(self, change) -> None:
         if change["new"]:
@@ -487,9 +492,7 @@ class Workbench:
             return
         e = self.entries[self.i]
         try:
-            boxes = self.concepts.children if e.result is not None else ()
-            ticked = [cb.concept for cb in boxes if getattr(cb, "concept", None) and cb.value] if e.result is not None else None
-            flags = [cb.flag for cb in boxes if getattr(cb, "flag", None) and cb.value] if e.result is not None else None
+            ticked, flags = self._ticks() if e.result is not None else (None, None)
             save_grade(self.root, self.assignment, e, float(self.score.value), self.comment.value, ticked, flags)
         except CourseError as exc:
             self.status.value = f"<p>{html.escape(str(exc))}</p>"
